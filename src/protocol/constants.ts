@@ -1,0 +1,63 @@
+/**
+ * Every literal that travels on the wire or that both peers must agree on lives here;
+ * no other module spells them. See docs/protocol.md.
+ */
+
+/** Request name of the authentication call, the first message a client sends. */
+export const AUTH_REQUEST = 'auth';
+
+/** Request name of the liveness ping a client sends and the server answers. */
+export const HEARTBEAT_REQUEST = 'heartBeat';
+
+/** Names a handler file may not take: the protocol owns them. */
+export const RESERVED_REQUEST_NAMES: ReadonlySet<string> = new Set([HEARTBEAT_REQUEST]);
+
+/** Longest `request` name accepted in an envelope, in UTF-16 code units. */
+export const MAX_REQUEST_NAME_LENGTH = 128;
+
+/** Deepest JSON nesting accepted in an envelope; deeper frames are malformed. */
+export const MAX_ENVELOPE_DEPTH = 64;
+
+/** WebSocket close codes dropsocket uses; docs/close-codes.md lists when each is sent. */
+export const CLOSE_CODES = {
+  /** Normal closure: the peer closed on purpose. */
+  NORMAL: 1000,
+  /** The server is shutting down. */
+  GOING_AWAY: 1001,
+  /** A frame exceeded the maximum payload. */
+  MESSAGE_TOO_BIG: 1009,
+  /** Authentication failed, or a request that needs auth came before it. */
+  AUTH_FAILED: 4001,
+  /** The Noise handshake or the decryption of a frame failed. */
+  CRYPTO_FAILED: 4002,
+  /** No successful authentication within the auth timeout. */
+  AUTH_TIMEOUT: 4003,
+  /** The frame is not a well-formed envelope. */
+  MALFORMED_FRAME: 4004,
+  /** A rate, in-flight or send-buffer limit was exceeded. */
+  LIMIT_EXCEEDED: 4008,
+} as const;
+
+/** One of the close codes above. */
+export type CloseCode = (typeof CLOSE_CODES)[keyof typeof CLOSE_CODES];
+
+/** Noise protocol name; exactly 32 bytes, so it is used as the initial hash unpadded. */
+export const NOISE_PROTOCOL_NAME = 'Noise_NNpsk0_25519_AESGCM_SHA256';
+
+/** Noise prologue: both peers mix it into the handshake hash, binding it to this protocol. */
+export const PROTOCOL_PROLOGUE = 'dropsocket/1';
+
+/** AES-GCM authentication tag appended to each encrypted frame. */
+export const TAG_BYTES = 16;
+
+/** Symmetric key and pre-shared key size. */
+export const KEY_BYTES = 32;
+
+/** X25519 public key size. */
+export const DH_PUBLIC_KEY_BYTES = 32;
+
+/** Size of each of the two handshake frames (an ephemeral key and the tag of an empty payload). */
+export const HANDSHAKE_FRAME_BYTES = DH_PUBLIC_KEY_BYTES + TAG_BYTES;
+
+/** Salt for stretching a human-chosen auth key into the PSK; fixed so both peers agree. */
+export const PSK_SCRYPT_SALT = 'dropsocket/1 psk';
