@@ -61,3 +61,18 @@ export const HANDSHAKE_FRAME_BYTES = DH_PUBLIC_KEY_BYTES + TAG_BYTES;
 
 /** Salt for stretching a human-chosen auth key into the PSK; fixed so both peers agree. */
 export const PSK_SCRYPT_SALT = 'dropsocket/1 psk';
+
+/**
+ * Auth key used when none is configured outside production. Public by design (it is in the
+ * source), so it protects nothing: both peers warn loudly while it is in use.
+ */
+export const DEVELOPMENT_AUTH_KEY = 'ZHJvcHNvY2tldC1kZXZlbG9wbWVudC1rZXktdjEhISE';
+
+/**
+ * scrypt cost parameters for stretching a human-chosen auth key into the PSK. Both peers
+ * must use the same values, so changing them is a protocol change (bump the prologue).
+ */
+export const PSK_SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+
+/** Largest Noise handshake message the spec allows (rev 34, section 3). */
+export const NOISE_MAX_MESSAGE_BYTES = 65_535;

@@ -1,0 +1,111 @@
+/**
+ * The envelope codec: one JSON object per frame, `{request, id?, data?, response?, error?}`.
+ * Pure. Decoding checks size before `JSON.parse` and nesting and shape after it, so nothing
+ * malformed reaches a handler; every failure is a `SocketError('MALFORMED_FRAME')`.
+ */
+import { SocketError } from '../errors.js';
+import { MAX_ENVELOPE_DEPTH, MAX_REQUEST_NAME_LENGTH } from './constants.js';
+
+/** An error as it travels on the wire. */
+export interface WireError {
+  code: string;
+  message: string;
+}
+
+/** One protocol message. */
+export interface Envelope {
+  request: string;
+  /** Correlation id: present on calls that expect an answer, echoed in the answer. */
+  id?: number;
+  /** Arguments of a call. */
+  data?: unknown;
+  /** Result of a call, or the payload of a push. */
+  response?: unknown;
+  /** Failure of a call. */
+  error?: WireError;
+}
+
+/** Whether an envelope answers a call (as opposed to being a call or a push). */
+export function isAnswer(envelope: Envelope): boolean {
+  return envelope.id !== undefined && (envelope.response !== undefined || envelope.error !== undefined);
+}
+
+/**
+ * Encodes an envelope as JSON text.
+ * @throws SocketError `HANDLER_ERROR` when the value cannot be serialised (BigInt, cycles).
+ */
+export function encodeEnvelope(envelope: Envelope): string {
+  try {
+    return JSON.stringify(envelope);
+  } catch (cause) {
+    throw new SocketError('HANDLER_ERROR', 'The message could not be serialised as JSON', { cause });
+  }
+}
+
+/**
+ * Decodes one frame's JSON text into an envelope.
+ * @throws SocketError `MALFORMED_FRAME` (close 4004), or `PAYLOAD_TOO_LARGE` when over `maxLength`.
+ */
+export function decodeEnvelope(text: string, maxLength = Infinity): Envelope {
+  if (text.length > maxLength) throw new SocketError('PAYLOAD_TOO_LARGE');
+  if (exceedsDepth(text, MAX_ENVELOPE_DEPTH)) throw malformed('nesting deeper than ' + MAX_ENVELOPE_DEPTH);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw malformed('not JSON');
+  }
+  return checkShape(value);
+}
+
+function checkShape(value: unknown): Envelope {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw malformed('not a JSON object');
+  const { request, id, error } = value as Record<string, unknown>;
+  if (typeof request !== 'string' || request.length === 0 || request.length > MAX_REQUEST_NAME_LENGTH) {
+    throw malformed(`"request" must be a string of 1 to ${MAX_REQUEST_NAME_LENGTH} characters`);
+  }
+  if (id !== undefined && !(Number.isSafeInteger(id) && (id as number) > 0)) {
+    throw malformed('"id" must be a positive integer');
+  }
+  if (error !== undefined && !isWireError(error)) throw malformed('"error" must be {code, message}');
+  return value as Envelope;
+}
+
+function isWireError(value: unknown): value is WireError {
+  if (value === null || typeof value !== 'object') return false;
+  const { code, message } = value as Record<string, unknown>;
+  return typeof code === 'string' && typeof message === 'string';
+}
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether JSON text nests deeper than `limit`. JSON.parse itself accepts any depth, and a
+ * deep value would then overflow the stack of whatever walks it: a handler, a validator,
+ * JSON.stringify. Text shorter than the limit cannot exceed it, so small frames skip the scan.
+ */
+function exceedsDepth(text: string, limit: number): boolean {
+  if (text.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === BACKSLASH) i++;
+      else if (char === QUOTE) inString = false;
+    } else if (char === QUOTE) inString = true;
+    else if (char === OPEN_BRACE || char === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (char === CLOSE_BRACE || char === CLOSE_BRACKET) depth--;
+  }
+  return false;
+}
+
+function malformed(reason: string): SocketError {
+  return new SocketError('MALFORMED_FRAME', `Malformed frame: ${reason}`);
+}
