@@ -1,0 +1,42 @@
+/**
+ * The seam between a WebSocket and the envelope codec: a connection first runs a
+ * ChannelHandshake (pure; the caller does the socket I/O), then moves every JSON message
+ * through the FrameChannel it yields. Plaintext and Noise channels look the same from above.
+ */
+import { NoiseHandshake } from './noise-handshake.js';
+import { PlainHandshake } from './plain-channel.js';
+
+/** Turns JSON text into wire frames and back for one connection. */
+export interface FrameChannel {
+  readonly encrypted: boolean;
+  /** The frame to send for one JSON message. Throws SocketError (with closeCode) if it cannot. */
+  seal(text: string): string | Buffer;
+  /** The JSON text of one received frame. Throws SocketError with a closeCode if refused. */
+  open(frame: Buffer, isBinary: boolean): string;
+}
+
+/** One step of a handshake: a frame to send, and/or the channel once established. */
+export interface HandshakeStep { send?: Buffer; channel?: FrameChannel }
+
+/** The pure state machine that opens a channel. The caller does the socket I/O. */
+export interface ChannelHandshake {
+  /** Called once when the socket opens. Client: {send: frame 1}. Server: {}. Plaintext: {channel}. */
+  start(): HandshakeStep;
+  /**
+   * Called with each frame received before the channel exists. Server: {send: frame 2, channel}.
+   * Client: {channel}. Throws SocketError('HANDSHAKE_FAILED') (closeCode 4002) on anything
+   * wrong: text frame, wrong size, bad tag, frame after completion.
+   */
+  receive(frame: Buffer, isBinary: boolean): HandshakeStep;
+}
+
+/** The handshake for one new connection; `psk` is required when `encryption` is on. */
+export function createChannelHandshake(options: {
+  role: 'client' | 'server';
+  encryption: boolean;
+  psk: Buffer | null;
+}): ChannelHandshake {
+  if (!options.encryption) return new PlainHandshake();
+  if (options.psk === null) throw new TypeError('Encryption needs a PSK (see derivePsk)');
+  return new NoiseHandshake(options.role, options.psk);
+}

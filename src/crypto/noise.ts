@@ -1,0 +1,225 @@
+/**
+ * Noise_NNpsk0_25519_AESGCM_SHA256 (Noise Protocol Framework, revision 34) on node:crypto:
+ * the handshake dropsocket runs before any application frame. Pure: no I/O, no timers.
+ *
+ *   client (initiator)                                       server (responder)
+ *        h = ck = "Noise_NNpsk0_25519_AESGCM_SHA256"; MixHash(prologue)
+ *
+ *   frame 1  psk, e  ------------------------------------------------------------->
+ *            MixKeyAndHash(psk)
+ *            e.pub -> MixHash(e.pub), MixKey(e.pub)      (psk handshakes, spec 9.2)
+ *            EncryptAndHash(payload)
+ *   frame 2  <-------------------------------------------------------------  e, ee
+ *            e.pub -> MixHash(e.pub), MixKey(e.pub)
+ *            MixKey(DH(e, re))
+ *            EncryptAndHash(payload)
+ *   Split()  c1 = client -> server key, c2 = server -> client key
+ *
+ *   handshake frame (48 bytes: dropsocket sends empty payloads)
+ *   +-------------------------------------+-----------------------------+
+ *   | ephemeral X25519 public key (32 B)  | AES-GCM tag of payload (16) |
+ *   +-------------------------------------+-----------------------------+
+ *   transport frame (one per JSON message; nonce layout in cipher-state.ts)
+ *   +-------------------------------------+-----------------------------+
+ *   | AES-256-GCM ciphertext of the JSON  | tag (16 B)                  |
+ *   +-------------------------------------+-----------------------------+
+ *
+ * A peer without the PSK cannot produce frame 1's tag, so the responder refuses it before
+ * sending anything; fresh ephemerals on both sides give forward secrecy.
+ */
+import {
+  createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, timingSafeEqual, type KeyObject,
+} from 'node:crypto';
+import { SocketError, isSocketError } from '../errors.js';
+import {
+  DH_PUBLIC_KEY_BYTES, KEY_BYTES, NOISE_MAX_MESSAGE_BYTES, NOISE_PROTOCOL_NAME,
+} from '../protocol/constants.js';
+import type { CipherState } from './cipher-state.js';
+import { SymmetricState } from './symmetric-state.js';
+
+const ZERO_SHARED_SECRET = Buffer.alloc(DH_PUBLIC_KEY_BYTES);
+// DER wrapper that turns a raw X25519 private key into PKCS#8 (RFC 8410). Public keys go
+// through JWK instead: OpenSSL's DER decoder costs ~70 µs a key, JWK ~6 µs.
+const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+type Token = 'psk' | 'e' | 'ee';
+const MESSAGE_PATTERNS: readonly (readonly Token[])[] = [['psk', 'e'], ['e', 'ee']];
+
+/** Options of {@link HandshakeState}. */
+export interface HandshakeOptions {
+  initiator: boolean;
+  prologue: Buffer;
+  /** The 32-byte pre-shared key (see derivePsk). */
+  psk: Buffer;
+  /** Fixed ephemeral private key, for test vectors only: reusing one forfeits forward secrecy. */
+  ephemeralPrivateKey?: Buffer;
+}
+
+/** The two transport ciphers of a finished handshake, oriented for this side. */
+export interface TransportCiphers {
+  send: CipherState;
+  receive: CipherState;
+}
+
+interface EphemeralKey {
+  privateKey: KeyObject;
+  publicKey: Buffer;
+}
+
+/** Noise's HandshakeState for the single pattern NNpsk0: `-> psk, e` then `<- e, ee`. */
+export class HandshakeState {
+  readonly #initiator: boolean;
+  readonly #psk: Buffer;
+  readonly #fixedEphemeral: Buffer | undefined;
+  readonly #symmetric = new SymmetricState(NOISE_PROTOCOL_NAME);
+  #ephemeral: EphemeralKey | undefined;
+  #remoteEphemeral: KeyObject | undefined;
+  #step = 0;
+  #failed = false;
+  #split = false;
+
+  /** Starts a handshake; `prologue` must be identical on both sides. */
+  constructor(options: HandshakeOptions) {
+    if (options.psk.length !== KEY_BYTES) throw new RangeError(`The PSK must be ${KEY_BYTES} bytes`);
+    const fixed = options.ephemeralPrivateKey;
+    if (fixed !== undefined && fixed.length !== KEY_BYTES) {
+      throw new RangeError(`An ephemeral private key must be ${KEY_BYTES} bytes`);
+    }
+    this.#initiator = options.initiator;
+    this.#psk = Buffer.from(options.psk);
+    this.#fixedEphemeral = fixed;
+    this.#symmetric.mixHash(options.prologue);
+  }
+
+  /**
+   * The next handshake message, carrying `payload` (encrypted: the PSK keys it from the start).
+   * @throws SocketError HANDSHAKE_FAILED when it is not this side's turn or the DH fails.
+   */
+  writeMessage(payload: Buffer): Buffer {
+    return this.#takeTurn(true, () => {
+      const parts: Buffer[] = [];
+      this.#processTokens(() => {
+        this.#ephemeral = generateEphemeral(this.#fixedEphemeral);
+        parts.push(this.#ephemeral.publicKey);
+        return this.#ephemeral.publicKey;
+      });
+      parts.push(this.#symmetric.encryptAndHash(payload));
+      const message = Buffer.concat(parts);
+      if (message.length > NOISE_MAX_MESSAGE_BYTES) throw new SocketError('HANDSHAKE_FAILED');
+      return message;
+    });
+  }
+
+  /**
+   * Processes the peer's handshake message and returns its payload.
+   * @throws SocketError HANDSHAKE_FAILED on a wrong length, a bad tag, a low-order key, or
+   * out of turn.
+   */
+  readMessage(message: Buffer): Buffer {
+    return this.#takeTurn(false, () => {
+      if (message.length > NOISE_MAX_MESSAGE_BYTES) throw new SocketError('HANDSHAKE_FAILED');
+      let offset = 0;
+      this.#processTokens(() => {
+        if (message.length - offset < DH_PUBLIC_KEY_BYTES) throw new SocketError('HANDSHAKE_FAILED');
+        const remote = message.subarray(offset, offset + DH_PUBLIC_KEY_BYTES);
+        offset += DH_PUBLIC_KEY_BYTES;
+        this.#remoteEphemeral = importPublicKey(remote);
+        return remote;
+      });
+      return this.#symmetric.decryptAndHash(message.subarray(offset));
+    });
+  }
+
+  /** Whether both messages went through; split() is allowed from then on. */
+  isComplete(): boolean {
+    return !this.#failed && this.#step === MESSAGE_PATTERNS.length;
+  }
+
+  /**
+   * The transport ciphers; callable once, since two copies of a key would reuse nonces.
+   * @throws SocketError HANDSHAKE_FAILED before completion or on a second call.
+   */
+  split(): TransportCiphers {
+    if (!this.isComplete() || this.#split) throw new SocketError('HANDSHAKE_FAILED');
+    this.#split = true;
+    // Node cannot wipe a KeyObject, but no reference to the ephemerals outlives the handshake.
+    this.#ephemeral = undefined;
+    this.#remoteEphemeral = undefined;
+    const [c1, c2] = this.#symmetric.split();
+    return this.#initiator ? { send: c1, receive: c2 } : { send: c2, receive: c1 };
+  }
+
+  /**
+   * The handshake hash, identical on both sides once complete (usable for channel binding).
+   * @throws SocketError HANDSHAKE_FAILED before completion.
+   */
+  handshakeHash(): Buffer {
+    if (!this.isComplete()) throw new SocketError('HANDSHAKE_FAILED');
+    return this.#symmetric.getHandshakeHash();
+  }
+
+  /** Runs one message in turn; any failure leaves the handshake dead, since state was mixed. */
+  #takeTurn<T>(writing: boolean, run: () => T): T {
+    const initiatorWrites = this.#step % 2 === 0;
+    const myTurnToWrite = initiatorWrites === this.#initiator;
+    if (this.#failed || this.#step >= MESSAGE_PATTERNS.length || myTurnToWrite !== writing) {
+      throw new SocketError('HANDSHAKE_FAILED');
+    }
+    try {
+      const result = run();
+      this.#step += 1;
+      return result;
+    } catch (cause) {
+      this.#failed = true;
+      if (isSocketError(cause, 'HANDSHAKE_FAILED')) throw cause;
+      throw new SocketError('HANDSHAKE_FAILED', undefined, { cause });
+    }
+  }
+
+  /** Applies the current message's tokens; `exchangeEphemeral` writes or reads `e`. */
+  #processTokens(exchangeEphemeral: () => Buffer): void {
+    for (const token of MESSAGE_PATTERNS[this.#step] ?? []) {
+      if (token === 'psk') {
+        this.#symmetric.mixKeyAndHash(this.#psk);
+      } else if (token === 'e') {
+        const publicKey = exchangeEphemeral();
+        this.#symmetric.mixHash(publicKey);
+        // In PSK handshakes `e` also feeds MixKey: the PSK keys the cipher before any DH, so
+        // without it every session's message 1 would be sealed under one key and nonce 0.
+        this.#symmetric.mixKey(publicKey);
+      } else {
+        this.#symmetric.mixKey(this.#dh());
+      }
+    }
+  }
+
+  #dh(): Buffer {
+    if (this.#ephemeral === undefined || this.#remoteEphemeral === undefined) {
+      throw new SocketError('HANDSHAKE_FAILED');
+    }
+    const { privateKey } = this.#ephemeral;
+    const shared = diffieHellman({ privateKey, publicKey: this.#remoteEphemeral });
+    // A low-order remote key yields all zeros. OpenSSL already refuses it (and diffieHellman
+    // throws); checked again so the guarantee does not rest on how Node was linked.
+    if (timingSafeEqual(shared, ZERO_SHARED_SECRET)) throw new SocketError('HANDSHAKE_FAILED');
+    return shared;
+  }
+}
+
+/** A fresh X25519 key pair, or the fixed one of a test vector. */
+function generateEphemeral(fixedPrivateKey: Buffer | undefined): EphemeralKey {
+  const privateKey = fixedPrivateKey === undefined
+    ? generateKeyPairSync('x25519').privateKey
+    : importPrivateKey(fixedPrivateKey);
+  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
+  return { privateKey, publicKey: Buffer.from(x ?? '', 'base64url') };
+}
+
+function importPrivateKey(raw: Buffer): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([PKCS8_X25519_PREFIX, raw]), format: 'der', type: 'pkcs8' });
+}
+
+function importPublicKey(raw: Buffer): KeyObject {
+  const jwk = { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') };
+  return createPublicKey({ key: jwk, format: 'jwk' });
+}

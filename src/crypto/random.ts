@@ -1,0 +1,8 @@
+import { randomBytes } from 'node:crypto';
+
+const ID_PREFIX_BYTES = 8;
+
+/** 8 random bytes as base64url (11 characters): makes connection ids unique across nodes. */
+export function randomIdPrefix(): string {
+  return randomBytes(ID_PREFIX_BYTES).toString('base64url');
+}
