@@ -1,0 +1,141 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import QUnit from 'qunit';
+import { useTempDir } from '../../helpers/temp-dir.js';
+import { isSocketError } from '../../../src/errors.js';
+import { discoverHandlers } from '../../../src/handlers/discover.js';
+import { isHandlerClass } from '../../../src/handlers/handler.js';
+import { fixtureHandlers } from '../../helpers/start-server.js';
+
+const VALID_NAMES = [
+  'add',
+  'askClient',
+  'auth',
+  'crash',
+  'echo',
+  'failWithCode',
+  'nested.deepFolder.doThing',
+  'never',
+  'news',
+  'publicInfo',
+  'question',
+  'rooms',
+  'silent',
+  'slow',
+  'unserialisable',
+];
+
+/** What `discoverHandlers` rejects with (fails the test if it resolves). */
+async function rejection(assert: Assert, dir: string): Promise<Error> {
+  const outcome = await discoverHandlers(dir).then(
+    () => undefined,
+    (error: unknown) => error as Error,
+  );
+  if (outcome === undefined) {
+    assert.pushResult({ result: false, actual: 'resolved', expected: 'a rejection', message: 'discoverHandlers rejects' });
+    return new Error('resolved');
+  }
+  return outcome;
+}
+
+QUnit.module('src/handlers/discover', () => {
+  QUnit.module('fixture folders', () => {
+    QUnit.test('finds every handler of the valid folder, nested ones by dotted name', async (assert) => {
+      const found = await discoverHandlers(fixtureHandlers('valid'));
+      assert.deepEqual(found.map((handler) => handler.name).sort(), VALID_NAMES);
+    });
+
+    QUnit.test('each entry holds the absolute file and a Handler class', async (assert) => {
+      const found = await discoverHandlers(fixtureHandlers('valid'));
+      const nested = found.find((handler) => handler.name === 'nested.deepFolder.doThing');
+      assert.strictEqual(nested?.file, join(fixtureHandlers('valid'), 'nested', 'deep-folder', 'do-thing.ts'));
+      assert.true(found.every((handler) => isHandlerClass(handler.HandlerClass)));
+    });
+
+    QUnit.test('skips _helpers, test files and declaration files', async (assert) => {
+      const files = (await discoverHandlers(fixtureHandlers('valid'))).map((handler) => handler.file);
+      for (const skipped of ['_helper.ts', 'echo.test.ts', 'types.d.ts']) {
+        assert.false(files.includes(join(fixtureHandlers('valid'), skipped)), skipped);
+      }
+    });
+
+    QUnit.test('two files with the same name are DUPLICATE_HANDLER naming both files', async (assert) => {
+      const error = await rejection(assert, fixtureHandlers('duplicate'));
+      assert.true(isSocketError(error, 'DUPLICATE_HANDLER'), 'DUPLICATE_HANDLER');
+      assert.true(error.message.includes(join(fixtureHandlers('duplicate'), 'foo-bar.ts')), 'names foo-bar.ts');
+      assert.true(error.message.includes(join(fixtureHandlers('duplicate'), 'fooBar.ts')), 'names fooBar.ts');
+    });
+
+    QUnit.test('a default export that is not a Handler class is HANDLER_LOAD_FAILED naming the file', async (assert) => {
+      const error = await rejection(assert, fixtureHandlers('bad-export'));
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'), 'HANDLER_LOAD_FAILED');
+      assert.true(error.message.includes(join(fixtureHandlers('bad-export'), 'not-a-class.ts')), 'names the file');
+    });
+
+    QUnit.test('a file named after a reserved request is HANDLER_LOAD_FAILED', async (assert) => {
+      const error = await rejection(assert, fixtureHandlers('reserved'));
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'), 'HANDLER_LOAD_FAILED');
+      assert.true(error.message.includes('heart-beat.ts'), 'names the file');
+    });
+
+    QUnit.test('a folder without auth is discovered: the auth check belongs to the server', async (assert) => {
+      const found = await discoverHandlers(fixtureHandlers('missing-auth'));
+      assert.deepEqual(found.map((handler) => handler.name), ['echo']);
+    });
+  });
+
+  QUnit.module('missing folder', (hooks) => {
+    let dir = '';
+    useTempDir(hooks, 'discover', (path) => (dir = path));
+
+    QUnit.test('a folder that does not exist is HANDLER_LOAD_FAILED', async (assert) => {
+      const error = await rejection(assert, join(dir, 'absent'));
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'));
+    });
+
+    QUnit.test('a path that is a file, not a folder, is HANDLER_LOAD_FAILED', async (assert) => {
+      await writeFile(join(dir, 'file.ts'), '');
+      const error = await rejection(assert, join(dir, 'file.ts'));
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'));
+    });
+
+    QUnit.test('with required: false a missing folder yields no handlers', async (assert) => {
+      assert.deepEqual(await discoverHandlers(join(dir, 'absent'), { required: false }), []);
+    });
+
+    QUnit.test('an empty folder yields no handlers', async (assert) => {
+      assert.deepEqual(await discoverHandlers(dir), []);
+    });
+  });
+
+  QUnit.module('plain JavaScript files', (hooks) => {
+    let dir = '';
+    useTempDir(hooks, 'discover', (path) => (dir = path));
+
+    QUnit.test('an .mjs handler branded as a Handler loads by its name', async (assert) => {
+      await mkdir(join(dir, 'room'));
+      // The brand is how a Handler from another copy of dropsocket is recognised.
+      await writeFile(
+        join(dir, 'room', 'join-game.mjs'),
+        "export default class JoinGame { static [Symbol.for('dropsocket.handler')] = true; server() { return 'joined'; } }\n",
+      );
+      const [found] = await discoverHandlers(dir);
+      assert.strictEqual(found?.name, 'room.joinGame');
+      assert.true(isHandlerClass(found?.HandlerClass));
+    });
+
+    QUnit.test('a file that throws while loading is HANDLER_LOAD_FAILED naming the file', async (assert) => {
+      await writeFile(join(dir, 'broken.mjs'), "throw new Error('boom at import');\n");
+      const error = await rejection(assert, dir);
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'), 'HANDLER_LOAD_FAILED');
+      assert.true(error.message.includes(join(dir, 'broken.mjs')), 'names the file');
+      assert.true(error.cause instanceof Error, 'keeps the import error as cause');
+    });
+
+    QUnit.test('a file with no default export is HANDLER_LOAD_FAILED', async (assert) => {
+      await writeFile(join(dir, 'helper.mjs'), 'export const helper = 1;\n');
+      const error = await rejection(assert, dir);
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'));
+    });
+  });
+});
