@@ -1,0 +1,75 @@
+/**
+ * One peer's end of a connection, between the socket's frames and envelopes: the channel
+ * handshake first, then open + decode for each frame received and encode + seal for each
+ * envelope sent. Server and client both use it, so nothing is parsed in two places. Pure.
+ */
+import { SocketError } from '../errors.js';
+import { decodeEnvelope, encodeEnvelope, type Envelope } from '../protocol/envelope.js';
+import type { ChannelHandshake, FrameChannel, HandshakeStep } from './frame-channel.js';
+
+/** What one received frame produced. */
+export interface Received {
+  /** A handshake frame to send back. */
+  reply?: Buffer;
+  /** True on the frame that completed the handshake. */
+  established?: boolean;
+  /** The message the frame carried. */
+  envelope?: Envelope;
+}
+
+/** Frames <-> envelopes for one connection. */
+export class EnvelopeLink {
+  #channel: FrameChannel | undefined;
+  /** Dropped once the channel exists: its key material is no longer needed. */
+  #handshake: ChannelHandshake | undefined;
+
+  constructor(
+    handshake: ChannelHandshake,
+    private readonly maxPayload: number,
+  ) {
+    this.#handshake = handshake;
+  }
+
+  /** Whether the channel is established (application frames may flow). */
+  get established(): boolean {
+    return this.#channel !== undefined;
+  }
+
+  /** Starts the handshake; returns the first frame this side must send, if any. */
+  start(): Buffer | undefined {
+    return this.#step(this.#handshake!.start()).send;
+  }
+
+  /**
+   * Processes one received frame.
+   * @throws SocketError with a close code (`HANDSHAKE_FAILED`, `DECRYPT_FAILED`,
+   * `MALFORMED_FRAME`, `PAYLOAD_TOO_LARGE`).
+   */
+  receive(frame: Buffer, isBinary: boolean): Received {
+    const channel = this.#channel;
+    if (channel === undefined) {
+      const step = this.#step(this.#handshake!.receive(frame, isBinary));
+      return { ...(step.send && { reply: step.send }), established: step.channel !== undefined };
+    }
+    return { envelope: decodeEnvelope(channel.open(frame, isBinary), this.maxPayload) };
+  }
+
+  #step(step: HandshakeStep): HandshakeStep {
+    if (step.channel !== undefined) {
+      this.#channel = step.channel;
+      this.#handshake = undefined;
+    }
+    return step;
+  }
+
+  /** The frame for one envelope. @throws SocketError when not established or not serialisable. */
+  seal(envelope: Envelope): string | Buffer {
+    return this.sealText(encodeEnvelope(envelope));
+  }
+
+  /** The frame for an already-encoded envelope (broadcast encodes once, seals per peer). */
+  sealText(text: string): string | Buffer {
+    if (this.#channel === undefined) throw new SocketError('NOT_CONNECTED', 'The channel is not established yet');
+    return this.#channel.seal(text);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * One client socket from open to close: the channel handshake, frames to envelopes, and
+ * the heartbeat that detects a dead link. The SocketClient creates one per (re)connect.
+ */
+import { WebSocket } from 'ws';
+import { EnvelopeLink } from '../channel/envelope-link.js';
+import { createChannelHandshake } from '../channel/frame-channel.js';
+import type { Config } from '../config/resolve-config.js';
+import { SocketError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { CLOSE_CODES, HEARTBEAT_REQUEST, TAG_BYTES } from '../protocol/constants.js';
+import type { Envelope } from '../protocol/envelope.js';
+
+/** After a close frame is sent, how long the server gets to answer before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+/** What a session reports to its owner. */
+export interface SessionEvents {
+  envelope(session: ClientSession, envelope: Envelope): void;
+  /** Called once, when the socket has closed for any reason (also before `open` settles). */
+  closed(session: ClientSession, code: number, reason: string): void;
+}
+
+/** Maps a close during connect to the error `init()` rejects with. */
+const ERRORS_BY_CLOSE_CODE: Readonly<Record<number, 'AUTH_FAILED' | 'HANDSHAKE_FAILED' | 'PAYLOAD_TOO_LARGE' | 'MALFORMED_FRAME' | 'AUTH_TIMEOUT'>> = {
+  [CLOSE_CODES.AUTH_FAILED]: 'AUTH_FAILED',
+  [CLOSE_CODES.CRYPTO_FAILED]: 'HANDSHAKE_FAILED',
+  [CLOSE_CODES.MESSAGE_TOO_BIG]: 'PAYLOAD_TOO_LARGE',
+  [CLOSE_CODES.MALFORMED_FRAME]: 'MALFORMED_FRAME',
+  [CLOSE_CODES.AUTH_TIMEOUT]: 'AUTH_TIMEOUT',
+};
+
+/** The error for a socket that closed before the session was ready. */
+export function errorForEarlyClose(code: number): SocketError {
+  const mapped = ERRORS_BY_CLOSE_CODE[code];
+  if (mapped !== undefined) return new SocketError(mapped, `The server closed the connection (${code} ${mapped})`);
+  return new SocketError('DISCONNECTED', `The connection closed (${code})`);
+}
+
+/** One open socket to the server. */
+export class ClientSession {
+  readonly #socket: WebSocket;
+  readonly #link: EnvelopeLink;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    psk: Buffer | null,
+    private readonly events: SessionEvents,
+  ) {
+    this.#link = new EnvelopeLink(createChannelHandshake({ role: 'client', encryption: config.encryption, psk }), config.maxPayload);
+    this.#socket = new WebSocket(config.address, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      maxPayload: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
+      handshakeTimeout: config.authTimeout,
+    });
+  }
+
+  /**
+   * Connects and completes the channel handshake.
+   * @throws SocketError `CONNECT_FAILED`, `HANDSHAKE_FAILED`, or another code from the close.
+   */
+  static open(config: Config, logger: Logger, psk: Buffer | null, events: SessionEvents): Promise<ClientSession> {
+    const session = new ClientSession(config, logger, psk, events);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: SocketError): void => {
+        if (settled) return;
+        settled = true;
+        if (error === undefined) resolve(session);
+        else reject(error);
+      };
+      session.#wire(settle);
+    });
+  }
+
+  #wire(settle: (error?: SocketError) => void): void {
+    const socket = this.#socket;
+    socket.on('open', () => {
+      const first = this.#link.start();
+      if (first !== undefined) socket.send(first);
+      if (this.#link.established) settle();
+    });
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      try {
+        const received = this.#link.receive(data, isBinary);
+        if (received.reply !== undefined) socket.send(received.reply);
+        if (received.established === true) settle();
+        if (received.envelope !== undefined) this.events.envelope(this, received.envelope);
+      } catch (error) {
+        const failure = error instanceof SocketError ? error : new SocketError('MALFORMED_FRAME', undefined, { cause: error });
+        this.logger.warn('closing connection: bad frame from server', { code: failure.code });
+        this.close(failure.closeCode ?? CLOSE_CODES.MALFORMED_FRAME, failure.code);
+      }
+    });
+    socket.on('error', (error: Error & { code?: string }) => {
+      this.logger.debug('socket error', { code: error.code });
+      settle(new SocketError('CONNECT_FAILED', `Could not connect to ${this.config.address} (${error.code ?? error.message})`, { cause: error }));
+    });
+    socket.on('close', (code: number, reason: Buffer) => {
+      this.#closed = true;
+      this.#stopHeartbeat();
+      settle(errorForEarlyClose(code));
+      this.events.closed(this, code, reason.toString());
+    });
+  }
+
+  /** Whether frames can be sent. */
+  get isOpen(): boolean {
+    return !this.#closed && this.#socket.readyState === WebSocket.OPEN && this.#link.established;
+  }
+
+  /** Sends one envelope; false when the socket is not open. @throws SocketError when it cannot be encoded. */
+  send(envelope: Envelope): boolean {
+    if (!this.isOpen) return false;
+    this.#socket.send(this.#link.seal(envelope));
+    return true;
+  }
+
+  /**
+   * Starts the heartbeat: a beat every interval; a beat unanswered within the timeout means
+   * the link is dead (half-open), so the socket is dropped and the owner reconnects.
+   */
+  startHeartbeat(): void {
+    this.#stopHeartbeat();
+    this.#heartbeat = setInterval(() => this.#beat(), this.config.heartBeatInterval);
+    this.#heartbeat.unref();
+  }
+
+  /** Records the server's heartbeat answer. */
+  heartbeatAnswered(): void {
+    clearTimeout(this.#heartbeatDeadline);
+    this.#heartbeatDeadline = undefined;
+  }
+
+  #beat(): void {
+    if (!this.send({ request: HEARTBEAT_REQUEST })) return;
+    if (this.#heartbeatDeadline !== undefined) return;
+    this.#heartbeatDeadline = setTimeout(() => {
+      this.logger.warn('heartbeat not answered; dropping the connection', { timeout: this.config.heartBeatTimeout });
+      this.terminate();
+    }, this.config.heartBeatTimeout);
+    this.#heartbeatDeadline.unref();
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#heartbeat);
+    this.heartbeatAnswered();
+  }
+
+  /** Closes with a close frame. */
+  close(code: number = CLOSE_CODES.NORMAL, reason = ''): void {
+    this.#stopHeartbeat();
+    if (this.#socket.readyState === WebSocket.CONNECTING) return this.#socket.terminate();
+    this.#socket.close(code, reason);
+    // A server that never answers the close frame must not hold close() for ws's 30 s.
+    setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Destroys the socket at once (the link is presumed dead: no close handshake). */
+  terminate(): void {
+    this.#stopHeartbeat();
+    this.#socket.terminate();
+  }
+}

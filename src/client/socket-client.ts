@@ -1,0 +1,306 @@
+/**
+ * The client facade: connect, authenticate, call, receive, reconnect. A singleton, like
+ * the server. One ClientSession per socket; this object outlives them across reconnects.
+ */
+import { EventEmitter } from 'node:events';
+import { loadConfig } from '../config/load-config.js';
+import type { Config, ConfigOptions } from '../config/resolve-config.js';
+import { derivePsk } from '../crypto/psk.js';
+import { SocketError } from '../errors.js';
+import { discoverHandlers } from '../handlers/discover.js';
+import type { Handler } from '../handlers/handler.js';
+import { HandlerRegistry } from '../handlers/registry.js';
+import { createLogger, type Logger } from '../logger.js';
+import { AUTH_REQUEST, HEARTBEAT_REQUEST } from '../protocol/constants.js';
+import { encodeEnvelope, isAnswer, type Envelope } from '../protocol/envelope.js';
+import { invokeHandler, toWireError } from '../rpc/invoke-handler.js';
+import { PendingRequests } from '../rpc/pending-requests.js';
+import { ClientSession, errorForEarlyClose } from './client-session.js';
+import { reconnectDelay } from './reconnect.js';
+
+/** Constructor options: any setting (wins over the environment), plus a logger. */
+export interface SocketClientOptions extends ConfigOptions {
+  /** Where logs go; default pino on stderr at `logLevel`. */
+  logger?: Logger;
+  /**
+   * When false, construct an independent instance instead of the singleton (several
+   * clients in one process: tests, load generators, a service talking to two servers).
+   * @default true
+   */
+  singleton?: boolean;
+  /** Load `client()` handlers from `handlerDir`. @default true */
+  loadHandlers?: boolean;
+}
+
+/** Options of {@link SocketClient.request}. */
+export interface ClientRequestOptions {
+  /** Deadline in ms; defaults to `requestTimeout`. */
+  timeout?: number;
+}
+
+/** Lifecycle events; the `onX` properties are called alongside them. */
+export interface SocketClientEvents {
+  disconnect: [code: number, reason: string];
+  reconnecting: [attempt: number, delay: number];
+  reconnected: [];
+  reconnectFailed: [];
+  /** An error the server sent for a fire-and-forget message. */
+  serverError: [request: string, error: SocketError];
+}
+
+type State = 'new' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
+
+/** The dropsocket client. A singleton: `new SocketClient()` returns the existing instance. */
+export class SocketClient {
+  /** The current instance, if one was constructed and not reset. */
+  static instance: SocketClient | undefined;
+
+  /** Resolved settings. */
+  readonly config!: Config;
+  /** Lifecycle events, typed. */
+  readonly events = new EventEmitter<SocketClientEvents>();
+  /** What the server's auth handler returned, once authenticated. */
+  authResponse: unknown;
+  onDisconnect: ((code: number, reason: string) => void) | undefined;
+  onReconnecting: ((attempt: number, delay: number) => void) | undefined;
+  onReconnected: (() => void) | undefined;
+  onReconnectFailed: (() => void) | undefined;
+
+  #logger!: Logger;
+  #loadHandlers = true;
+  #state: State = 'new';
+  #registry: HandlerRegistry | undefined;
+  #psk: Buffer | null = null;
+  #session: ClientSession | undefined;
+  #pending = new PendingRequests();
+  #init: Promise<void> | undefined;
+  #wakeReconnect: (() => void) | undefined;
+
+  /** @throws SocketError `CONFIG_INVALID` when a setting does not parse. */
+  constructor(options: SocketClientOptions = {}) {
+    const singleton = options.singleton ?? true;
+    if (singleton && SocketClient.instance !== undefined) return SocketClient.instance;
+    const { logger, singleton: _singleton, loadHandlers, ...settings } = options;
+    this.config = loadConfig(settings);
+    this.#logger = logger ?? createLogger(this.config.logLevel, 'dropsocket-client');
+    this.#loadHandlers = loadHandlers ?? true;
+    if (singleton) SocketClient.instance = this;
+  }
+
+  /** Handler instances that define `client()`, by name. */
+  get handlers(): ReadonlyMap<string, Handler> {
+    return this.#registry?.instances ?? new Map();
+  }
+
+  /** Whether the client is connected and authenticated. */
+  get ready(): boolean {
+    return this.#state === 'ready' && this.#session?.isOpen === true;
+  }
+
+  /**
+   * Loads `client()` handlers, connects, handshakes and authenticates.
+   * @throws SocketError `CONNECT_FAILED`, `HANDSHAKE_FAILED`, `AUTH_FAILED` (or the auth handler's code), `TIMEOUT`.
+   */
+  init(): Promise<void> {
+    this.#init ??= this.#initOnce();
+    return this.#init;
+  }
+
+  async #initOnce(): Promise<void> {
+    this.#state = 'connecting';
+    try {
+      const discovered = this.#loadHandlers ? await discoverHandlers(this.config.handlerDir, { required: false }) : [];
+      this.#registry = new HandlerRegistry(discovered, 'client', this);
+      if (this.config.usingDevelopmentKey) this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key.');
+      this.#psk = this.config.encryption ? derivePsk(this.config.authKey) : null;
+      await this.#connect();
+      if (this.#state !== 'connecting') {
+        this.#session?.close();
+        throw new SocketError('CLIENT_CLOSED', 'close() was called before init() finished');
+      }
+      this.#state = 'ready';
+    } catch (error) {
+      this.#state = 'closed';
+      throw error;
+    }
+  }
+
+  /** Opens a session and authenticates on it; the session is current only once auth succeeded. */
+  async #connect(): Promise<void> {
+    const session = await ClientSession.open(this.config, this.#logger, this.#psk, {
+      envelope: (from, envelope) => this.#receive(from, envelope),
+      closed: (from, code, reason) => this.#closed(from, code, reason),
+    });
+    this.#session = session;
+    try {
+      this.authResponse = await this.#call(session, AUTH_REQUEST, { ...this.config.authData, authKey: this.config.authKey }, this.config.authTimeout);
+    } catch (error) {
+      session.close();
+      this.#session = undefined;
+      throw error;
+    }
+    session.startHeartbeat();
+  }
+
+  /**
+   * Fire-and-forget: sends `{request, data}`; a reply, if any, goes to the `client()` hook
+   * of that name. Returns false when not connected.
+   * @throws SocketError `PAYLOAD_TOO_LARGE`
+   */
+  send(request: string | { request: string; data?: unknown }, data?: unknown): boolean {
+    const envelope = typeof request === 'string' ? { request, data } : { request: request.request, data: request.data };
+    if (!this.ready) return false;
+    this.#checkSize(envelope);
+    return this.#session!.send(envelope);
+  }
+
+  /**
+   * Calls the server handler `request` and resolves with its response.
+   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
+   */
+  async request<T = unknown>(request: string, data?: unknown, options: ClientRequestOptions = {}): Promise<T> {
+    if (!this.ready) throw new SocketError('NOT_CONNECTED', this.#state === 'closed' ? 'The client is closed' : undefined);
+    return (await this.#call(this.#session!, request, data, options.timeout ?? this.config.requestTimeout)) as T;
+  }
+
+  #call(session: ClientSession, request: string, data: unknown, timeout: number): Promise<unknown> {
+    const { id, promise } = this.#pending.create(request, timeout);
+    try {
+      const envelope = { request, id, data };
+      this.#checkSize(envelope);
+      if (!session.send(envelope)) throw new SocketError('NOT_CONNECTED');
+    } catch (error) {
+      this.#pending.reject(id, error as SocketError);
+    }
+    return promise;
+  }
+
+  #checkSize(envelope: Envelope): void {
+    const text = encodeEnvelope(envelope);
+    if (text.length * 3 > this.config.maxPayload && Buffer.byteLength(text) > this.config.maxPayload) {
+      throw new SocketError('PAYLOAD_TOO_LARGE', `The message exceeds the maximum payload of ${this.config.maxPayload} bytes`);
+    }
+  }
+
+  #receive(session: ClientSession, envelope: Envelope): void {
+    if (isAnswer(envelope)) {
+      this.#pending.settle(envelope);
+    } else if (envelope.request === HEARTBEAT_REQUEST) {
+      session.heartbeatAnswered();
+    } else if (envelope.error !== undefined) {
+      const error = new SocketError(envelope.error.code, envelope.error.message);
+      this.#logger.warn('server answered with an error', { request: envelope.request, code: error.code });
+      this.events.emit('serverError', envelope.request, error);
+    } else if (envelope.id !== undefined) {
+      void this.#answerCall(session, envelope);
+    } else {
+      void this.#runHook(envelope);
+    }
+  }
+
+  /** A server-to-client call: run the `client()` hook and answer with its result. */
+  async #answerCall(session: ClientSession, envelope: Envelope): Promise<void> {
+    const { request, id } = envelope;
+    const entry = this.#registry?.get(request);
+    let answer: Envelope;
+    try {
+      if (entry?.run === undefined) throw new SocketError('UNKNOWN_REQUEST');
+      answer = { request, id, response: (await invokeHandler(entry, envelope.data)) ?? null };
+    } catch (error) {
+      answer = { request, id, error: toWireError(error, request, this.#logger) };
+    }
+    try {
+      session.send(answer);
+    } catch (error) {
+      session.send({ request, id, error: toWireError(error, request, this.#logger) });
+    }
+  }
+
+  /** A push: run the `client()` hook with the response. */
+  async #runHook(envelope: Envelope): Promise<void> {
+    const entry = this.#registry?.get(envelope.request);
+    if (entry?.run === undefined) {
+      this.#logger.debug('no client handler for push', { request: envelope.request });
+      return;
+    }
+    try {
+      await entry.run(envelope.response);
+    } catch (error) {
+      this.#logger.error('client handler threw', { request: envelope.request, err: error });
+    }
+  }
+
+  #closed(session: ClientSession, code: number, reason: string): void {
+    if (session !== this.#session) return;
+    this.#session = undefined;
+    // Reject at the drop, not at each request's deadline: no request outlives its socket.
+    // Before auth completed, the close code says why (4001 auth, 4002 key, ...).
+    this.#pending.rejectAll(this.#state === 'ready' ? new SocketError('DISCONNECTED') : errorForEarlyClose(code));
+    this.#emit('disconnect', code, reason);
+    if (this.#state === 'ready') void this.#reconnect();
+  }
+
+  async #reconnect(): Promise<void> {
+    this.#state = 'reconnecting';
+    const { reconnectBaseDelay: baseDelay, reconnectMaxDelay: maxDelay, maxReconnectAttempts } = this.config;
+    for (let attempt = 1; attempt <= maxReconnectAttempts; attempt++) {
+      const delay = reconnectDelay(attempt, { baseDelay, maxDelay });
+      this.#emit('reconnecting', attempt, delay);
+      await this.#sleep(delay);
+      if (this.#state !== 'reconnecting') return;
+      try {
+        await this.#connect();
+      } catch (error) {
+        this.#logger.info('reconnect attempt failed', { attempt, code: (error as SocketError).code });
+        continue;
+      }
+      if (this.#state !== 'reconnecting') return this.#session?.close();
+      this.#state = 'ready';
+      this.#emit('reconnected');
+      return;
+    }
+    this.#state = 'closed';
+    this.#emit('reconnectFailed');
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeReconnect = done;
+    });
+  }
+
+  /** Closes on purpose: no reconnect; pending requests are rejected `DISCONNECTED`. */
+  async close(): Promise<void> {
+    this.#state = 'closed';
+    this.#wakeReconnect?.();
+    const session = this.#session;
+    if (session === undefined) return;
+    const closed = new Promise<void>((resolve) => this.events.once('disconnect', () => resolve()));
+    session.close();
+    await closed;
+  }
+
+  /** Closes the client and forgets the singleton (for tests). */
+  async reset(): Promise<void> {
+    try {
+      await this.close();
+    } finally {
+      if (SocketClient.instance === this) SocketClient.instance = undefined;
+    }
+  }
+
+  #emit<E extends keyof SocketClientEvents>(event: E, ...args: SocketClientEvents[E]): void {
+    const hooks = { disconnect: this.onDisconnect, reconnecting: this.onReconnecting, reconnected: this.onReconnected, reconnectFailed: this.onReconnectFailed };
+    try {
+      (hooks[event as keyof typeof hooks] as ((...values: SocketClientEvents[E]) => void) | undefined)?.(...args);
+      (this.events.emit as (event: E, ...values: SocketClientEvents[E]) => boolean)(event, ...args);
+    } catch (error) {
+      this.#logger.error(`${event} hook threw`, { err: error });
+    }
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * One client connection as handlers see it. Wraps the raw ws socket (never patched) and
+ * its envelope link; the server's dispatcher drives it through the `@internal` methods.
+ */
+import type { WebSocket } from 'ws';
+import type { EnvelopeLink } from '../channel/envelope-link.js';
+import type { Config } from '../config/resolve-config.js';
+import { SocketError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { CLOSE_CODES } from '../protocol/constants.js';
+import type { Envelope } from '../protocol/envelope.js';
+import { PendingRequests } from '../rpc/pending-requests.js';
+import { TokenBucket } from './rate-limit.js';
+import type { RoomIndex } from './rooms.js';
+
+/** After a close frame is sent, how long a peer gets to answer before the socket is destroyed. */
+const CLOSE_GRACE_MS = 1000;
+
+/** Options of `request()`. */
+export interface RequestOptions {
+  /** Deadline in ms; defaults to `requestTimeout`. */
+  timeout?: number;
+}
+
+/** What a connection needs from the server that owns it. @internal */
+export interface ConnectionContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly rooms: RoomIndex<Connection>;
+  now(): number;
+  /** Called once, when the socket has closed. */
+  closed(connection: Connection, code: number, reason: string): void;
+}
+
+/** A client connection: identity, app data, rooms, and ways to talk to the client. */
+export class Connection {
+  /** Unique id: a per-process random prefix and a counter, so unique across nodes too. */
+  readonly id: string;
+  /** Remote address of the socket. */
+  readonly ip: string;
+  /** App data; the auth handler typically fills it. */
+  meta: Record<string, unknown> = {};
+  /** When the last frame arrived (ms). @internal */
+  lastSeen: number;
+
+  readonly #socket: WebSocket;
+  readonly #link: EnvelopeLink;
+  readonly #context: ConnectionContext;
+  readonly #bucket: TokenBucket | undefined;
+  #authenticated = false;
+  #authTimer: ReturnType<typeof setTimeout> | undefined;
+  #rooms: Set<string> | undefined;
+  #pending: PendingRequests | undefined;
+  #closeCode: number | undefined;
+  #closeReason = '';
+  /** Calls from the client that still owe an answer, id -> request name (lazy: idle connections are many). */
+  #owed: Map<number, string> | undefined;
+  #running = 0;
+
+  /** @internal Created by the server for each accepted socket. */
+  constructor(socket: WebSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
+    this.#socket = socket;
+    this.#link = link;
+    this.id = id;
+    this.ip = ip;
+    this.#context = context;
+    this.lastSeen = context.now();
+    const { rateLimit, rateBurst, authTimeout } = context.config;
+    this.#bucket = Number.isFinite(rateLimit) ? new TokenBucket(rateLimit, rateBurst, this.lastSeen) : undefined;
+    this.#authTimer = setTimeout(() => this.fail(new SocketError('AUTH_TIMEOUT')), authTimeout);
+    this.#authTimer.unref();
+    socket.on('close', (code, reason) => this.#onClose(code, reason.toString()));
+  }
+
+  /** Whether the auth handler has accepted this connection. */
+  get authenticated(): boolean {
+    return this.#authenticated;
+  }
+
+  /** Rooms this connection is in. */
+  get rooms(): ReadonlySet<string> {
+    return this.#rooms ?? new Set();
+  }
+
+  /** Whether frames can still be sent. */
+  get isOpen(): boolean {
+    return this.#closeCode === undefined && this.#socket.readyState === this.#socket.OPEN;
+  }
+
+  /** Pushes `{request, response: data}` to the client's `client()` hook; false if not sent. */
+  send(request: string, data?: unknown): boolean {
+    return this.transmit({ request, response: data ?? null });
+  }
+
+  /**
+   * Calls the client's `client()` hook of that name and resolves with its return value.
+   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, or the hook's code.
+   */
+  async request<T = unknown>(request: string, data?: unknown, options: RequestOptions = {}): Promise<T> {
+    if (!this.isOpen) throw new SocketError('NOT_CONNECTED');
+    this.#pending ??= new PendingRequests();
+    const { id, promise } = this.#pending.create(request, options.timeout ?? this.#context.config.requestTimeout);
+    try {
+      this.#transmitOrThrow({ request, id, data });
+    } catch (error) {
+      this.#pending.reject(id, error as SocketError);
+    }
+    return promise as Promise<T>;
+  }
+
+  /** Adds this connection to `room`. */
+  join(room: string): void {
+    if (this.#closeCode !== undefined) return;
+    (this.#rooms ??= new Set()).add(room);
+    this.#context.rooms.add(room, this);
+  }
+
+  /** Removes this connection from `room`. */
+  leave(room: string): void {
+    this.#rooms?.delete(room);
+    this.#context.rooms.remove(room, this);
+  }
+
+  /** Closes the connection with `code` (default 1000) and a short reason. */
+  close(code: number = CLOSE_CODES.NORMAL, reason = ''): void {
+    if (this.#closeCode !== undefined) return;
+    this.#closeCode = code;
+    this.#closeReason = reason;
+    clearTimeout(this.#authTimer);
+    this.#socket.close(code, reason);
+    // A peer that never answers the close frame (or never reads) must not pin the socket.
+    setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Ends the connection because of `error`, with its close code. @internal */
+  fail(error: SocketError): void {
+    if (this.#closeCode !== undefined) return;
+    this.#context.logger.warn('closing connection', { connection: this.id, code: error.code, closeCode: error.closeCode });
+    this.close(error.closeCode ?? CLOSE_CODES.MALFORMED_FRAME, error.code);
+  }
+
+  /** Handles one frame: rate limit, handshake or decode. @internal @throws SocketError */
+  receive(frame: Buffer, isBinary: boolean): Envelope | undefined {
+    this.lastSeen = this.#context.now();
+    if (this.#bucket !== undefined && !this.#bucket.take(this.lastSeen)) throw new SocketError('RATE_LIMITED');
+    const received = this.#link.receive(frame, isBinary);
+    if (received.reply !== undefined) this.#socket.send(received.reply);
+    return received.envelope;
+  }
+
+  /** Sends one envelope; false when the connection is closed or the send failed. @internal */
+  transmit(envelope: Envelope): boolean {
+    try {
+      return this.#transmitOrThrow(envelope);
+    } catch (error) {
+      this.#context.logger.warn('message not sent', { connection: this.id, request: envelope.request, code: (error as SocketError).code });
+      return false;
+    }
+  }
+
+  /** Sends an envelope already encoded as JSON text (broadcasts encode once). @internal */
+  transmitText(text: string): boolean {
+    if (!this.isOpen) return false;
+    return this.#write(this.#link.sealText(text));
+  }
+
+  /** Marks the connection authenticated. @internal */
+  markAuthenticated(): void {
+    this.#authenticated = true;
+    clearTimeout(this.#authTimer);
+  }
+
+  /** Settles a server-to-client call with the client's answer. @internal */
+  settleAnswer(answer: Envelope): void {
+    this.#pending?.settle(answer);
+  }
+
+  /** Number of client calls running on this connection. @internal */
+  get running(): number {
+    return this.#running;
+  }
+
+  /** Records a client call starting; ids are remembered so shutdown can answer them. @internal */
+  beginCall(envelope: Envelope): void {
+    this.#running += 1;
+    if (envelope.id !== undefined) (this.#owed ??= new Map()).set(envelope.id, envelope.request);
+  }
+
+  /** Records a call ending; true when its answer is still owed (not yet answered by shutdown). @internal */
+  endCall(envelope: Envelope): boolean {
+    this.#running -= 1;
+    return envelope.id !== undefined && this.#owed !== undefined && this.#owed.delete(envelope.id);
+  }
+
+  /** Answers every call still owed with `error`. @internal */
+  answerOwed(error: SocketError): void {
+    for (const [id, request] of this.#owed ?? []) this.transmit({ request, id, error: { code: error.code, message: error.message } });
+    this.#owed = undefined;
+  }
+
+  #transmitOrThrow(envelope: Envelope): boolean {
+    if (!this.isOpen) return false;
+    return this.#write(this.#link.seal(envelope));
+  }
+
+  #write(frame: string | Buffer): boolean {
+    // ws queues without limit; a peer that does not read would grow our memory forever.
+    if (this.#socket.bufferedAmount > this.#context.config.sendBufferLimit) {
+      this.fail(new SocketError('SEND_BUFFER_FULL'));
+      return false;
+    }
+    this.#socket.send(frame);
+    return true;
+  }
+
+  #onClose(code: number, reason: string): void {
+    clearTimeout(this.#authTimer);
+    const ownCode = this.#closeCode;
+    this.#closeCode ??= code;
+    this.#pending?.rejectAll(new SocketError('DISCONNECTED'));
+    for (const room of this.#rooms ?? []) this.#context.rooms.remove(room, this);
+    this.#rooms = undefined;
+    this.#owed = undefined;
+    // Report the code this side chose: the peer may never echo it (a dead link yields 1006).
+    this.#context.closed(this, ownCode ?? code, ownCode === undefined ? reason : this.#closeReason);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * What the server does with each envelope: answers, heartbeats, the auth gate, handler
+ * calls with their limits, and the reply. Each call runs as its own task, so a handler
+ * that never settles holds up nothing but its own caller.
+ */
+import type { Config } from '../config/resolve-config.js';
+import { SocketError } from '../errors.js';
+import type { HandlerEntry, HandlerRegistry } from '../handlers/registry.js';
+import type { Logger } from '../logger.js';
+import { AUTH_REQUEST, CLOSE_CODES, HEARTBEAT_REQUEST } from '../protocol/constants.js';
+import { encodeEnvelope, isAnswer, type Envelope } from '../protocol/envelope.js';
+import { invokeHandler, toWireError } from '../rpc/invoke-handler.js';
+import type { Connection } from './connection.js';
+
+/** What the dispatcher needs from the server. */
+export interface DispatchContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly registry: HandlerRegistry;
+  readonly inFlight: InFlightCounter;
+  isShuttingDown(): boolean;
+  /** Called once the auth handler accepted `connection`, before the answer is sent. */
+  accept(connection: Connection): void;
+  /** Called after the auth answer is sent. */
+  accepted(connection: Connection): void;
+}
+
+/** Routes envelopes from connections to handlers. */
+export class Dispatcher {
+  readonly #authenticating = new WeakSet<Connection>();
+  readonly #auth: HandlerEntry;
+
+  constructor(private readonly context: DispatchContext) {
+    const auth = context.registry.get(AUTH_REQUEST);
+    if (auth?.run === undefined) throw new SocketError('MISSING_AUTH_HANDLER');
+    this.#auth = auth;
+  }
+
+  /** Handles one envelope from `connection`. Never throws; never returns a promise to await. */
+  dispatch(connection: Connection, envelope: Envelope): void {
+    const { request } = envelope;
+    if (isAnswer(envelope)) return connection.settleAnswer(envelope);
+    if (request === HEARTBEAT_REQUEST) {
+      connection.transmit({ request, ...idOf(envelope), response: true });
+      return;
+    }
+    if (request === AUTH_REQUEST) return void this.#authenticate(connection, envelope);
+    const entry = this.context.registry.get(request);
+    // Unknown names are refused like protected ones before auth: they reveal nothing.
+    if (!connection.authenticated && entry?.skipAuth !== true) return connection.fail(new SocketError('AUTH_REQUIRED'));
+    if (entry?.run === undefined) {
+      if (envelope.id === undefined) this.context.logger.debug('unknown request', { connection: connection.id });
+      else this.#answerError(connection, envelope, new SocketError('UNKNOWN_REQUEST'));
+      return;
+    }
+    if (this.context.isShuttingDown()) return this.#answerError(connection, envelope, new SocketError('SHUTTING_DOWN'));
+    if (connection.running >= this.context.config.maxInFlight) {
+      return this.#answerError(connection, envelope, new SocketError('TOO_MANY_REQUESTS'));
+    }
+    void this.#call(connection, envelope, entry);
+  }
+
+  async #call(connection: Connection, envelope: Envelope, entry: HandlerEntry): Promise<void> {
+    const { request, id } = envelope;
+    connection.beginCall(envelope);
+    this.context.inFlight.begin();
+    let answer: Envelope | undefined;
+    let owed: boolean;
+    try {
+      const result = await invokeHandler(entry, envelope.data, connection);
+      if (id !== undefined) answer = { request, id, response: result ?? null };
+      else if (result !== undefined && result !== null) answer = { request, response: result };
+    } catch (error) {
+      answer = { request, ...idOf(envelope), error: toWireError(error, request, this.context.logger) };
+    } finally {
+      owed = connection.endCall(envelope);
+      this.context.inFlight.end();
+    }
+    // A call shutdown already answered gets no second answer.
+    if (answer !== undefined && (id === undefined || owed)) this.#reply(connection, answer);
+  }
+
+  async #authenticate(connection: Connection, envelope: Envelope): Promise<void> {
+    if (connection.authenticated || this.#authenticating.has(connection)) {
+      return this.#answerError(connection, envelope, new SocketError('ALREADY_AUTHENTICATED'));
+    }
+    this.#authenticating.add(connection);
+    let result: unknown;
+    let failure: unknown;
+    try {
+      result = await invokeHandler(this.#auth, envelope.data, connection);
+    } catch (error) {
+      failure = error;
+    } finally {
+      this.#authenticating.delete(connection);
+    }
+    if (!connection.isOpen) return;
+    if (failure !== undefined || !result) return this.#refuse(connection, envelope, failure);
+    connection.markAuthenticated();
+    this.context.accept(connection);
+    this.#reply(connection, { request: AUTH_REQUEST, ...idOf(envelope), response: result });
+    this.context.accepted(connection);
+  }
+
+  #refuse(connection: Connection, envelope: Envelope, failure: unknown): void {
+    const error = failure instanceof SocketError ? failure : new SocketError('AUTH_FAILED');
+    if (failure !== undefined && !(failure instanceof SocketError)) {
+      this.context.logger.error('auth handler threw', { connection: connection.id, err: failure });
+    }
+    this.#answerError(connection, envelope, error);
+    this.context.logger.info('authentication refused', { connection: connection.id, ip: connection.ip, code: error.code });
+    connection.close(CLOSE_CODES.AUTH_FAILED, error.code);
+  }
+
+  #answerError(connection: Connection, envelope: Envelope, error: SocketError): void {
+    connection.transmit({ request: envelope.request, ...idOf(envelope), error: { code: error.code, message: error.message } });
+  }
+
+  /** Encodes and sends an answer; an answer that cannot be sent is replaced by an error. */
+  #reply(connection: Connection, answer: Envelope): void {
+    let text: string;
+    try {
+      text = encodeEnvelope(answer);
+      if (text.length * 3 > this.context.config.maxPayload && Buffer.byteLength(text) > this.context.config.maxPayload) {
+        throw new SocketError('PAYLOAD_TOO_LARGE', 'The response exceeds the maximum payload');
+      }
+    } catch (error) {
+      this.context.logger.error('response not sendable', { connection: connection.id, request: answer.request, code: (error as SocketError).code });
+      const { code, message } = error as SocketError;
+      text = encodeEnvelope({ request: answer.request, ...idOf(answer), error: { code, message } });
+    }
+    connection.transmitText(text);
+  }
+}
+
+function idOf(envelope: Envelope): { id?: number } {
+  return envelope.id === undefined ? {} : { id: envelope.id };
+}
+
+/** Counts calls running across all connections, so shutdown can wait for them. */
+export class InFlightCounter {
+  #count = 0;
+  #idle: Array<() => void> = [];
+
+  get count(): number {
+    return this.#count;
+  }
+
+  begin(): void {
+    this.#count += 1;
+  }
+
+  end(): void {
+    this.#count -= 1;
+    if (this.#count === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Resolves when no call is running, or after `timeoutMs`; true when idle was reached. */
+  whenIdle(timeoutMs: number): Promise<boolean> {
+    if (this.#count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#idle = this.#idle.filter((waiter) => waiter !== done);
+        resolve(false);
+      }, timeoutMs);
+      this.#idle.push(done);
+    });
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The server facade: lifecycle, wiring and events. Parsing, crypto, discovery, the auth
+ * gate and dispatch live in their own modules; this file only connects them to sockets.
+ */
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { EnvelopeLink } from '../channel/envelope-link.js';
+import { createChannelHandshake } from '../channel/frame-channel.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Config, ConfigOptions } from '../config/resolve-config.js';
+import { derivePsk } from '../crypto/psk.js';
+import { randomIdPrefix } from '../crypto/random.js';
+import { SocketError } from '../errors.js';
+import { discoverHandlers } from '../handlers/discover.js';
+import type { Handler } from '../handlers/handler.js';
+import { HandlerRegistry } from '../handlers/registry.js';
+import { createLogger, type Logger } from '../logger.js';
+import { CLOSE_CODES, TAG_BYTES } from '../protocol/constants.js';
+import { encodeEnvelope } from '../protocol/envelope.js';
+import { Connection, type ConnectionContext } from './connection.js';
+import { Dispatcher, InFlightCounter } from './dispatch.js';
+import { LivenessSweep } from './liveness.js';
+import { RoomIndex } from './rooms.js';
+
+/** Constructor options: any setting (wins over the environment), plus a logger. */
+export interface SocketServerOptions extends ConfigOptions {
+  /** Where logs go; default pino on stderr at `logLevel`. */
+  logger?: Logger;
+  /**
+   * When false, construct an independent instance instead of the singleton (several
+   * clients in one process: tests, load generators, a service talking to two servers).
+   * @default true
+   */
+  singleton?: boolean;
+}
+
+/** Options of {@link SocketServer.broadcast}. */
+export interface BroadcastOptions {
+  /** Only members of this room. */
+  room?: string;
+  /** Connection id, or ids, to leave out. */
+  except?: string | readonly string[];
+}
+
+/** Lifecycle events; the `onX` properties are called alongside them. */
+export interface SocketServerEvents {
+  connect: [connection: Connection];
+  authenticated: [connection: Connection];
+  disconnect: [connection: Connection, code: number, reason: string];
+}
+
+type State = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
+
+/** The dropsocket server. A singleton: `new SocketServer()` returns the running instance. */
+export class SocketServer {
+  /** The current instance, if one was constructed and not reset. */
+  static instance: SocketServer | undefined;
+
+  /** Resolved settings. */
+  readonly config!: Config;
+  /** Authenticated connections by id. */
+  readonly clientMap = new Map<string, Connection>();
+  /** Lifecycle events, typed. */
+  readonly events = new EventEmitter<SocketServerEvents>();
+  /** Called when a socket is accepted (before the handshake). */
+  onClientConnect: ((connection: Connection) => void) | undefined;
+  /** Called when a connection has authenticated. */
+  onClientAuthenticated: ((connection: Connection) => void) | undefined;
+  /** Called when a connection has closed, with the close code and reason. */
+  onClientDisconnect: ((connection: Connection, code: number, reason: string) => void) | undefined;
+
+  #logger!: Logger;
+  #state: State = 'new';
+  #registry: HandlerRegistry | undefined;
+  #http: Server | undefined;
+  #wss: WebSocketServer | undefined;
+  #psk: Buffer | null = null;
+  #closing: Promise<void> | undefined;
+  #dispatcher: Dispatcher | undefined;
+  #liveness: LivenessSweep<Connection> | undefined;
+  readonly #connections = new Set<Connection>();
+  readonly #rooms = new RoomIndex<Connection>();
+  readonly #inFlight = new InFlightCounter();
+  readonly #idPrefix = randomIdPrefix();
+  #nextId = 0;
+  #allClosed: (() => void) | undefined;
+  #connectionContext!: ConnectionContext;
+
+  /**
+   * @throws SocketError `CONFIG_INVALID` when a setting does not parse.
+   */
+  constructor(options: SocketServerOptions = {}) {
+    const singleton = options.singleton ?? true;
+    if (singleton && SocketServer.instance !== undefined) return SocketServer.instance;
+    const { logger, singleton: _singleton, ...settings } = options;
+    this.config = loadConfig(settings);
+    this.#logger = logger ?? createLogger(this.config.logLevel);
+    this.#connectionContext = {
+      config: this.config,
+      logger: this.#logger,
+      rooms: this.#rooms,
+      now: monotonicNow,
+      closed: (connection, code, reason) => this.#closed(connection, code, reason),
+    };
+    if (singleton) SocketServer.instance = this;
+  }
+
+  /** The bound port once listening (the configured one before). */
+  get port(): number {
+    const address = this.#http?.address();
+    return address !== null && typeof address === 'object' ? (address as AddressInfo).port : this.config.port;
+  }
+
+  /** Handler instances by name. */
+  get handlers(): ReadonlyMap<string, Handler> {
+    return this.#registry?.instances ?? new Map();
+  }
+
+  /**
+   * Discovers handlers, checks for `auth`, derives the key, and listens.
+   * @throws SocketError `MISSING_AUTH_HANDLER`, `HANDLER_LOAD_FAILED`, `DUPLICATE_HANDLER`, `LISTEN_FAILED`.
+   */
+  async init(): Promise<void> {
+    if (this.#state !== 'new') throw new SocketError('LISTEN_FAILED', `init() was already called (state: ${this.#state})`);
+    this.#state = 'starting';
+    try {
+      await this.#start();
+      this.#state = 'listening';
+    } catch (error) {
+      this.#state = 'closed';
+      this.#http?.close();
+      throw error;
+    }
+  }
+
+  async #start(): Promise<void> {
+    const { config } = this;
+    this.#registry = new HandlerRegistry(await discoverHandlers(config.handlerDir), 'server', this);
+    this.#dispatcher = new Dispatcher({
+      config,
+      logger: this.#logger,
+      registry: this.#registry,
+      inFlight: this.#inFlight,
+      isShuttingDown: () => this.#state !== 'listening',
+      accept: (connection) => this.clientMap.set(connection.id, connection),
+      accepted: (connection) => this.#emit('authenticated', connection),
+    });
+    if (config.usingDevelopmentKey) {
+      this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key. Anyone can connect. Set a key made by `dropsocket keygen` before deploying.');
+    }
+    this.#psk = config.encryption ? derivePsk(config.authKey) : null;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      // Channels check UTF-8 themselves, so a bad frame closes with our code (4004).
+      skipUTF8Validation: true,
+      maxPayload: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
+    });
+    this.#http = createServer((_request, response) => {
+      response.writeHead(426, { 'content-type': 'text/plain' }).end('This is a WebSocket endpoint.\n');
+    });
+    this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
+    await listen(this.#http, config.port, config.host);
+    this.#liveness = new LivenessSweep({
+      heartBeatInterval: config.heartBeatInterval,
+      now: monotonicNow,
+      connections: () => this.#connections,
+      onSilent: (connection) => connection.fail(new SocketError('HEARTBEAT_TIMEOUT')),
+    });
+    this.#liveness.start();
+    this.#logger.info('listening', { host: config.host, port: this.port, encryption: config.encryption, handlers: this.handlers.size });
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    if (this.#state !== 'listening' || this.#connections.size >= this.config.maxConnections) {
+      // Refused before the upgrade: a full server spends no WebSocket state on the peer.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.#wss!.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request));
+  }
+
+  #accept(ws: WebSocket, request: IncomingMessage): void {
+    const link = new EnvelopeLink(createChannelHandshake({ role: 'server', encryption: this.config.encryption, psk: this.#psk }), this.config.maxPayload);
+    const id = `${this.#idPrefix}-${(this.#nextId++).toString(36)}`;
+    const connection = new Connection(ws, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
+    this.#connections.add(connection);
+    link.start();
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(connection, data, isBinary));
+    ws.on('error', (error: Error & { code?: string }) => {
+      this.#logger.debug('socket error', { connection: connection.id, code: error.code });
+    });
+    this.#emit('connect', connection);
+  }
+
+  #receive(connection: Connection, data: Buffer, isBinary: boolean): void {
+    let envelope;
+    try {
+      envelope = connection.receive(data, isBinary);
+    } catch (error) {
+      connection.fail(error instanceof SocketError ? error : new SocketError('MALFORMED_FRAME', undefined, { cause: error }));
+      return;
+    }
+    if (envelope !== undefined) this.#dispatcher!.dispatch(connection, envelope);
+  }
+
+  #closed(connection: Connection, code: number, reason: string): void {
+    this.#connections.delete(connection);
+    if (this.clientMap.get(connection.id) === connection) this.clientMap.delete(connection.id);
+    this.#emit('disconnect', connection, code, reason);
+    if (this.#connections.size === 0) this.#allClosed?.();
+  }
+
+  /** Pushes to one authenticated connection; false when there is none with that id. */
+  sendTo(id: string, request: string, data?: unknown): boolean {
+    return this.clientMap.get(id)?.send(request, data) ?? false;
+  }
+
+  /** Pushes to every authenticated connection whose `meta[key] === value`; false when none. */
+  sendToByMeta(key: string, value: unknown, request: string, data?: unknown): boolean {
+    let sent = false;
+    for (const connection of this.clientMap.values()) {
+      if (Object.hasOwn(connection.meta, key) && connection.meta[key] === value) sent = connection.send(request, data) || sent;
+    }
+    return sent;
+  }
+
+  /** Pushes to every authenticated connection (or a room's); returns how many were sent. */
+  broadcast(request: string, data?: unknown, options: BroadcastOptions = {}): number {
+    const except = new Set(typeof options.except === 'string' ? [options.except] : (options.except ?? []));
+    const targets = options.room === undefined ? this.clientMap.values() : this.#rooms.members(options.room);
+    // Encode once; each connection only seals (encrypts) its own copy.
+    const text = encodeEnvelope({ request, response: data ?? null });
+    let sent = 0;
+    for (const connection of targets) {
+      if (connection.authenticated && !except.has(connection.id) && connection.transmitText(text)) sent += 1;
+    }
+    return sent;
+  }
+
+  /**
+   * Graceful stop: refuses new sockets and calls, lets running calls finish up to
+   * `shutdownTimeout`, answers the rest `SHUTTING_DOWN`, closes every connection with 1001.
+   */
+  close(): Promise<void> {
+    if (this.#state === 'new' || this.#state === 'closed') {
+      this.#state = 'closed';
+      return this.#closing ?? Promise.resolve();
+    }
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#state = 'closing';
+    this.#liveness?.stop();
+    const httpClosed = new Promise<void>((resolve) => this.#http!.close(() => resolve()));
+    if (!(await this.#inFlight.whenIdle(this.config.shutdownTimeout))) {
+      this.#logger.warn('shutdown deadline passed with calls running', { running: this.#inFlight.count });
+      for (const connection of this.#connections) connection.answerOwed(new SocketError('SHUTTING_DOWN'));
+    }
+    const allClosed = new Promise<void>((resolve) => {
+      this.#allClosed = resolve;
+      if (this.#connections.size === 0) resolve();
+    });
+    for (const connection of this.#connections) connection.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN');
+    await allClosed;
+    this.#http!.closeAllConnections();
+    await httpClosed;
+    this.#state = 'closed';
+    this.#logger.info('closed');
+  }
+
+  /** Closes the server and forgets the singleton (for tests). */
+  async reset(): Promise<void> {
+    try {
+      await this.close();
+    } finally {
+      if (SocketServer.instance === this) SocketServer.instance = undefined;
+    }
+  }
+
+  #emit<E extends keyof SocketServerEvents>(event: E, ...args: SocketServerEvents[E]): void {
+    const hook = { connect: this.onClientConnect, authenticated: this.onClientAuthenticated, disconnect: this.onClientDisconnect }[event];
+    try {
+      (hook as ((...values: SocketServerEvents[E]) => void) | undefined)?.(...args);
+      (this.events.emit as (event: E, ...values: SocketServerEvents[E]) => boolean)(event, ...args);
+    } catch (error) {
+      // A throwing hook must not take a connection, or the server, down with it.
+      this.#logger.error(`${event} hook threw`, { err: error });
+    }
+  }
+}
+
+/** Liveness and rate limits measure spans, so a wall-clock jump (NTP) must not move them. */
+function monotonicNow(): number {
+  return performance.now();
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (cause: NodeJS.ErrnoException): void => {
+      reject(new SocketError('LISTEN_FAILED', `Cannot listen on ${host}:${port} (${cause.code ?? cause.message})`, { cause }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
