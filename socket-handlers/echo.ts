@@ -1,0 +1,8 @@
+import { Handler } from '../src/index.js';
+
+/** Answers with what it was sent: `dropsocket call echo '{"a":1}'` prints `{"a":1}`. */
+export default class Echo extends Handler {
+  override server(data: unknown): unknown {
+    return data ?? null;
+  }
+}

@@ -1,0 +1,8 @@
+import { Handler, type Connection } from '../src/index.js';
+
+/** What the server knows of the caller: its connection id, name and rooms. */
+export default class Whoami extends Handler {
+  override server(_data: unknown, connection: Connection): unknown {
+    return { id: connection.id, name: connection.meta.name, rooms: [...connection.rooms] };
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * `dropsocket` as a function: `runCli(argv, io)` resolves with the exit code, so tests run
+ * it in-process and the bin is a shim.
+ */
+import { SocketClient } from '../client/socket-client.js';
+import { generateAuthKey } from '../crypto/psk.js';
+import { SocketError } from '../errors.js';
+import { SocketServer } from '../server/socket-server.js';
+import { USAGE, UsageError, parseCommand, type Command } from './args.js';
+
+/** What the CLI reads and writes. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` then shuts down. */
+  stopSignal(): Promise<string>;
+}
+
+/** Exit codes: 0 success, 1 runtime failure, 2 bad usage. */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
+
+/** Runs one command line. Never throws: failures become a message on stderr and an exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (error) {
+    io.stderr.write(`${(error as UsageError).message}\n\n${USAGE}\n`);
+    return EXIT.USAGE;
+  }
+  try {
+    switch (command.name) {
+      case 'help':
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.OK;
+      case 'keygen':
+        io.stdout.write(`${generateAuthKey()}\n`);
+        return EXIT.OK;
+      case 'serve':
+        return await serve(command, io);
+      case 'call':
+        return await call(command, io);
+    }
+  } catch (error) {
+    io.stderr.write(`${describe(error)}\n`);
+    return EXIT.FAILED;
+  }
+}
+
+async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): Promise<number> {
+  const { name: _name, ...flags } = command;
+  const server = new SocketServer(flags);
+  try {
+    await server.init();
+  } catch (error) {
+    await server.reset();
+    throw error;
+  }
+  // Listen for the stop signal before announcing readiness: a supervisor that signals as
+  // soon as it reads the line must get a graceful shutdown, not the default signal death.
+  const stopped = io.stopSignal();
+  io.stdout.write(`listening on ws://${server.config.host}:${server.port}\n`);
+  const signal = await stopped;
+  io.stderr.write(`${signal}: shutting down\n`);
+  await server.reset();
+  return EXIT.OK;
+}
+
+async function call(command: Extract<Command, { name: 'call' }>, io: CliIo): Promise<number> {
+  // A one-shot call needs no client() hooks and must not wait out reconnects.
+  const { port, address } = command;
+  const client = new SocketClient({ loadHandlers: false, maxReconnectAttempts: 0, port, address });
+  try {
+    await client.init();
+    const response = await client.request(command.request, command.data);
+    io.stdout.write(`${JSON.stringify(response) ?? 'null'}\n`);
+    return EXIT.OK;
+  } finally {
+    await client.reset();
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof SocketError) return `error ${error.code}: ${error.message}`;
+  return `error: ${(error as Error)?.message ?? String(error)}`;
+}

@@ -1,0 +1,163 @@
+/**
+ * The real CLI as subprocesses: `node bin/dropsocket.js ...` from the repository root, with
+ * the example handlers in socket-handlers/. Servers listen on 127.0.0.1, port 0.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import QUnit from 'qunit';
+import { useTempDir } from '../helpers/temp-dir.js';
+import { within } from '../helpers/wait-for.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'dropsocket.js');
+/** Keys in `dropsocket keygen` form, so no scrypt runs at startup. */
+const SERVER_KEY = 'ZTJlLXNlcnZlci1rZXktZm9yLWRyb3Bzb2NrZXQtMDE';
+const OTHER_KEY = 'ZTJlLW90aGVyLWtleS1mb3ItZHJvcHNvY2tldC0wMDE';
+const LISTENING = /^listening on ws:\/\/([^\s:]+):(\d+)$/m;
+/** Deadline of one CLI process; startup through tsx takes well under a second. */
+const PROCESS_MS = 8000;
+
+type Env = Record<string, string>;
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface RunningServe {
+  child: ChildProcess;
+  host: string;
+  port: number;
+  stdout(): string;
+  stderr(): string;
+}
+
+const children = new Set<ChildProcess>();
+
+/** process.env without any SOCKET_* setting, plus the test's settings. */
+function cliEnv(settings: Env = {}): Env {
+  const env: Env = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !name.startsWith('SOCKET_')) env[name] = value;
+  return { ...env, SOCKET_PORT: '0', SOCKET_LOG_LEVEL: 'warn', ...settings };
+}
+
+function spawnCli(args: string[], settings: Env = {}, cwd = ROOT): { child: ChildProcess; stdout(): string; stderr(): string } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(settings), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** Resolves when `child` has exited (at once if it already has), within the deadline. */
+async function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode === null && child.signalCode === null) await within(once(child, 'exit'), PROCESS_MS, 'the process to exit');
+  return { code: child.exitCode, signal: child.signalCode };
+}
+
+/** Runs one CLI command to completion. */
+async function runCli(args: string[], settings: Env = {}): Promise<Finished> {
+  const run = spawnCli(args, settings);
+  // 'close' (not 'exit') so that all of stdout and stderr has been read.
+  const [code, signal] = (await within(once(run.child, 'close'), PROCESS_MS, `dropsocket ${args[0]} to finish`)) as [number | null, NodeJS.Signals | null];
+  return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** Starts `serve` and resolves once it printed its listening line. */
+async function startServe(settings: Env, cwd = ROOT): Promise<RunningServe> {
+  const run = spawnCli(['serve'], settings, cwd);
+  const listening = new Promise<RegExpExecArray>((resolve, reject) => {
+    const check = (): void => {
+      const found = LISTENING.exec(run.stdout());
+      if (found !== null) resolve(found);
+    };
+    run.child.stdout!.on('data', check);
+    run.child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening: ${run.stderr()}`)));
+  });
+  const [, host, port] = await within(listening, PROCESS_MS, 'the listening line');
+  return { ...run, host: host!, port: Number(port) };
+}
+
+/** Settings that point `call` at a running server. */
+function callerOf(server: RunningServe, authKey = SERVER_KEY): Env {
+  return { SOCKET_ADDRESS: `ws://127.0.0.1:${server.port}`, SOCKET_AUTH_KEY: authKey };
+}
+
+QUnit.module('e2e: dropsocket CLI', (hooks) => {
+  hooks.afterEach(async () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited(child);
+      }
+    }
+    children.clear();
+  });
+
+  QUnit.test('serve starts on the example handlers and prints listening on ws://HOST:PORT on stdout', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY });
+    assert.strictEqual(server.host, '127.0.0.1');
+    assert.true(server.port > 0 && server.port < 65536, `port ${server.port}`);
+    assert.strictEqual(server.stdout(), `listening on ws://127.0.0.1:${server.port}\n`, 'the line is all of stdout');
+  });
+
+  QUnit.test('call echo \'{"a":1}\' prints {"a":1} and exits 0', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY });
+    const result = await runCli(['call', 'echo', '{"a":1}'], callerOf(server));
+    assert.strictEqual(result.code, 0, result.stderr);
+    assert.strictEqual(result.stdout, '{"a":1}\n');
+  });
+
+  QUnit.test('call with a key other than the server\'s exits non-zero with the code on stderr', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY });
+    const result = await runCli(['call', 'echo', '{"a":1}'], callerOf(server, OTHER_KEY));
+    assert.notStrictEqual(result.code, 0);
+    assert.true(result.stderr.includes('HANDSHAKE_FAILED'), result.stderr);
+    assert.strictEqual(result.stdout, '', 'no response printed');
+    assert.false(result.stderr.includes(SERVER_KEY) || result.stderr.includes(OTHER_KEY), 'no key on stderr');
+  });
+
+  QUnit.test('call to an unknown request exits non-zero with UNKNOWN_REQUEST on stderr', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY });
+    const result = await runCli(['call', 'noSuchRequest'], callerOf(server));
+    assert.notStrictEqual(result.code, 0);
+    assert.true(result.stderr.includes('UNKNOWN_REQUEST'), result.stderr);
+    assert.strictEqual(result.stdout, '');
+  });
+
+  QUnit.test('keygen prints a new 43-character base64url key', async (assert) => {
+    const first = await runCli(['keygen']);
+    const second = await runCli(['keygen']);
+    assert.strictEqual(first.code, 0, first.stderr);
+    assert.true(/^[A-Za-z0-9_-]{43}\n$/.test(first.stdout), first.stdout);
+    assert.notStrictEqual(first.stdout, second.stdout, 'a fresh key each time');
+  });
+
+  QUnit.test('SIGTERM makes serve shut down and exit 0', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY });
+    server.child.kill('SIGTERM');
+    const { code, signal } = await exited(server.child);
+    assert.strictEqual(signal, null, 'exited on its own, not killed by the signal');
+    assert.strictEqual(code, 0);
+  });
+
+  QUnit.module('.env', (envHooks) => {
+    let dir = '';
+    useTempDir(envHooks, 'e2e', (path) => (dir = path));
+
+    QUnit.test('serve reads SOCKET_AUTH_KEY and SOCKET_HANDLER_DIR from .env in its working directory', async (assert) => {
+      await writeFile(join(dir, '.env'), `SOCKET_AUTH_KEY=${SERVER_KEY}\nSOCKET_HANDLER_DIR=${join(ROOT, 'socket-handlers')}\n`);
+      const server = await startServe({}, dir);
+      const result = await runCli(['call', 'echo', '"from .env"'], callerOf(server));
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.strictEqual(result.stdout, '"from .env"\n');
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import QUnit from 'qunit';
+import { USAGE, UsageError, parseCommand } from '../../../src/cli/args.js';
+import { assertThrowsType } from '../../helpers/assert-throws.js';
+
+QUnit.module('src/cli/args', () => {
+  QUnit.module('serve', () => {
+    QUnit.test('without flags it leaves every setting to the environment', (assert) => {
+      assert.deepEqual(parseCommand(['serve']), { name: 'serve' });
+    });
+
+    QUnit.test('--port, --host and --handlers become the port, host and handlerDir options', (assert) => {
+      assert.deepEqual(parseCommand(['serve', '--port', '8080', '--host', '0.0.0.0', '--handlers', './handlers']), {
+        name: 'serve',
+        port: 8080,
+        host: '0.0.0.0',
+        handlerDir: './handlers',
+      });
+    });
+
+    QUnit.test('flags also work in --flag=value form and before the command', (assert) => {
+      assert.deepEqual(parseCommand(['--port=0', 'serve']), { name: 'serve', port: 0 });
+    });
+
+    QUnit.test('a port that is not an integer from 0 to 65535 is a UsageError', (assert) => {
+      for (const port of ['abc', '-1', '65536', '1.5', '', '0x50']) {
+        assertThrowsType(assert, () => parseCommand(['serve', '--port', port]), UsageError, JSON.stringify(port));
+      }
+    });
+
+    QUnit.test('a flag without its value is a UsageError', (assert) => {
+      assertThrowsType(assert, () => parseCommand(['serve', '--port']), UsageError);
+    });
+
+    QUnit.test('extra arguments are a UsageError', (assert) => {
+      assertThrowsType(assert, () => parseCommand(['serve', 'now']), UsageError);
+    });
+  });
+
+  QUnit.module('call', () => {
+    QUnit.test('a request without JSON sends undefined data', (assert) => {
+      assert.deepEqual(parseCommand(['call', 'whoami']), { name: 'call', request: 'whoami', data: undefined });
+    });
+
+    QUnit.test('the JSON argument is parsed', (assert) => {
+      assert.deepEqual(parseCommand(['call', 'echo', '{"a":1}']), { name: 'call', request: 'echo', data: { a: 1 } });
+      assert.deepEqual(parseCommand(['call', 'room.join', '"lobby"']), { name: 'call', request: 'room.join', data: 'lobby' });
+      assert.deepEqual(parseCommand(['call', 'echo', 'null']), { name: 'call', request: 'echo', data: null });
+    });
+
+    QUnit.test('a JSON value starting with - is passed after --', (assert) => {
+      assert.deepEqual(parseCommand(['call', 'echo', '--', '-1']), { name: 'call', request: 'echo', data: -1 });
+    });
+
+    QUnit.test('data that is not JSON is a UsageError', (assert) => {
+      for (const data of ['{a:1}', "{'a':1}", 'hello', '{"a":']) {
+        assertThrowsType(assert, () => parseCommand(['call', 'echo', data]), UsageError, data);
+      }
+    });
+
+    QUnit.test('call without a request, or with too many arguments, is a UsageError', (assert) => {
+      assertThrowsType(assert, () => parseCommand(['call']), UsageError, 'no request');
+      assertThrowsType(assert, () => parseCommand(['call', 'echo', '1', '2']), UsageError, 'three arguments');
+    });
+  });
+
+  QUnit.module('other commands', () => {
+    QUnit.test('keygen takes no arguments', (assert) => {
+      assert.deepEqual(parseCommand(['keygen']), { name: 'keygen' });
+      assertThrowsType(assert, () => parseCommand(['keygen', '32']), UsageError);
+    });
+
+    QUnit.test('--help, -h, help and no command at all ask for help', (assert) => {
+      for (const argv of [['--help'], ['-h'], ['help'], [], ['serve', '--help'], ['call', 'echo', '-h']]) {
+        assert.deepEqual(parseCommand(argv), { name: 'help' }, argv.join(' ') || '(empty)');
+      }
+    });
+
+    QUnit.test('an unknown command is a UsageError', (assert) => {
+      assertThrowsType(assert, () => parseCommand(['start']), UsageError);
+    });
+
+    QUnit.test('an unknown flag is a UsageError', (assert) => {
+      assertThrowsType(assert, () => parseCommand(['serve', '--verbose']), UsageError);
+    });
+
+    QUnit.test('the usage text names every command', (assert) => {
+      for (const command of ['serve', 'call', 'keygen']) assert.true(USAGE.includes(`dropsocket ${command}`), command);
+    });
+  });
+});
