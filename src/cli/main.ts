@@ -5,6 +5,7 @@
 import { SocketClient } from '../client/socket-client.js';
 import { generateAuthKey } from '../crypto/psk.js';
 import { SocketError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
 import { SocketServer } from '../server/socket-server.js';
 import { USAGE, UsageError, parseCommand, type Command } from './args.js';
 
@@ -59,11 +60,32 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
   // Listen for the stop signal before announcing readiness: a supervisor that signals as
   // soon as it reads the line must get a graceful shutdown, not the default signal death.
   const stopped = io.stopSignal();
-  io.stdout.write(`listening on ws://${server.config.host}:${server.port}\n`);
-  const signal = await stopped;
-  io.stderr.write(`${signal}: shutting down\n`);
-  await server.reset();
+  const release = guardProcess(createLogger(server.config.logLevel));
+  try {
+    io.stdout.write(`listening on ws://${server.config.host}:${server.port}\n`);
+    const signal = await stopped;
+    io.stderr.write(`${signal}: shutting down\n`);
+    await server.reset();
+  } finally {
+    release();
+  }
   return EXIT.OK;
+}
+
+/**
+ * A server must outlive a handler's stray async failure (a throw in a timer, a promise
+ * nobody awaited): those are logged and serving goes on. Requests themselves never get
+ * here; dispatch catches every handler error and answers it.
+ */
+function guardProcess(logger: Logger): () => void {
+  const onUncaught = (error: unknown): void => logger.error('uncaught exception outside any request; still serving', { err: error });
+  const onUnhandled = (reason: unknown): void => logger.error('unhandled rejection outside any request; still serving', { err: reason });
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUnhandled);
+  return () => {
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUnhandled);
+  };
 }
 
 async function call(command: Extract<Command, { name: 'call' }>, io: CliIo): Promise<number> {

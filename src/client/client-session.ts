@@ -117,7 +117,15 @@ export class ClientSession {
   /** Sends one envelope; false when the socket is not open. @throws SocketError when it cannot be encoded. */
   send(envelope: Envelope): boolean {
     if (!this.isOpen) return false;
-    this.#socket.send(this.#link.seal(envelope));
+    let frame: string | Buffer;
+    try {
+      frame = this.#link.seal(envelope);
+    } catch (error) {
+      // A channel that cannot seal (nonces exhausted) must end; nothing goes out unsealed.
+      if (error instanceof SocketError && error.closeCode !== undefined) this.close(error.closeCode, error.code);
+      throw error;
+    }
+    this.#socket.send(frame);
     return true;
   }
 

@@ -8,7 +8,7 @@ import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_CODES } from '../protocol/constants.js';
-import type { Envelope } from '../protocol/envelope.js';
+import { encodeEnvelope, type Envelope } from '../protocol/envelope.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { TokenBucket } from './rate-limit.js';
 import type { RoomIndex } from './rooms.js';
@@ -100,11 +100,14 @@ export class Connection {
     if (!this.isOpen) throw new SocketError('NOT_CONNECTED');
     this.#pending ??= new PendingRequests();
     const { id, promise } = this.#pending.create(request, options.timeout ?? this.#context.config.requestTimeout);
+    let text: string;
     try {
-      this.#transmitOrThrow({ request, id, data });
+      text = encodeEnvelope({ request, id, data });
     } catch (error) {
       this.#pending.reject(id, error as SocketError);
+      return promise as Promise<T>;
     }
+    if (!this.transmitText(text)) this.#pending.reject(id, new SocketError('DISCONNECTED'));
     return promise as Promise<T>;
   }
 
@@ -150,18 +153,28 @@ export class Connection {
 
   /** Sends one envelope; false when the connection is closed or the send failed. @internal */
   transmit(envelope: Envelope): boolean {
+    let text: string;
     try {
-      return this.#transmitOrThrow(envelope);
+      text = encodeEnvelope(envelope);
     } catch (error) {
       this.#context.logger.warn('message not sent', { connection: this.id, request: envelope.request, code: (error as SocketError).code });
       return false;
     }
+    return this.transmitText(text);
   }
 
   /** Sends an envelope already encoded as JSON text (broadcasts encode once). @internal */
   transmitText(text: string): boolean {
     if (!this.isOpen) return false;
-    return this.#write(this.#link.sealText(text));
+    let frame: string | Buffer;
+    try {
+      frame = this.#link.sealText(text);
+    } catch (error) {
+      // Sealing fails only when the channel must end (nonces exhausted): never send unsealed.
+      this.fail(error instanceof SocketError ? error : new SocketError('NONCE_EXHAUSTED', undefined, { cause: error }));
+      return false;
+    }
+    return this.#write(frame);
   }
 
   /** Marks the connection authenticated. @internal */
@@ -196,11 +209,6 @@ export class Connection {
   answerOwed(error: SocketError): void {
     for (const [id, request] of this.#owed ?? []) this.transmit({ request, id, error: { code: error.code, message: error.message } });
     this.#owed = undefined;
-  }
-
-  #transmitOrThrow(envelope: Envelope): boolean {
-    if (!this.isOpen) return false;
-    return this.#write(this.#link.seal(envelope));
   }
 
   #write(frame: string | Buffer): boolean {

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import QUnit from 'qunit';
 import { useTempDir } from '../helpers/temp-dir.js';
-import { within } from '../helpers/wait-for.js';
+import { SocketClient, silentLogger } from '../../src/index.js';
+import { fixtureHandlers } from '../helpers/start-server.js';
+import { nextEvent, waitUntil, within } from '../helpers/wait-for.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'dropsocket.js');
@@ -146,6 +148,37 @@ QUnit.module('e2e: dropsocket CLI', (hooks) => {
     const { code, signal } = await exited(server.child);
     assert.strictEqual(signal, null, 'exited on its own, not killed by the signal');
     assert.strictEqual(code, 0);
+  });
+
+  QUnit.test('serve outlives stray failures: a throw in a timer and an unawaited rejection', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY, SOCKET_HANDLER_DIR: fixtureHandlers('hostile') });
+    const first = await runCli(['call', 'strayFailures'], callerOf(server));
+    assert.strictEqual(first.stdout, '"scheduled"\n', first.stderr);
+    await waitUntil(() => server.stderr().includes('uncaught exception') && server.stderr().includes('unhandled rejection'), PROCESS_MS, 'both failures logged');
+    const after = await runCli(['call', 'echo', '"still serving"'], callerOf(server));
+    assert.strictEqual(after.code, 0, after.stderr);
+    assert.strictEqual(after.stdout, '"still serving"\n');
+    assert.strictEqual(server.child.exitCode, null, 'the server process is alive');
+  });
+
+  QUnit.test('SIGTERM lets a running request finish, closes clients with 1001 and exits 0', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY, SOCKET_HANDLER_DIR: fixtureHandlers('valid') });
+    const client = new SocketClient({ address: `ws://127.0.0.1:${server.port}`, authKey: SERVER_KEY, logger: silentLogger, loadHandlers: false, singleton: false, reconnectBaseDelay: 60_000 });
+    try {
+      await client.init();
+      const slow = client.request('slow', { ms: 600 });
+      // Calls on one connection are dispatched in order: once echo is answered, slow is running.
+      await client.request('echo', 1);
+      const disconnected = nextEvent<[number, string]>(client.events, 'disconnect', PROCESS_MS);
+      server.child.kill('SIGTERM');
+      assert.deepEqual(await slow, { slept: 600 }, 'answered, not dropped');
+      assert.strictEqual((await disconnected)[0], 1001);
+      const { code, signal } = await exited(server.child);
+      assert.strictEqual(signal, null);
+      assert.strictEqual(code, 0);
+    } finally {
+      await client.close();
+    }
   });
 
   QUnit.module('.env', (envHooks) => {

@@ -16,6 +16,18 @@ export interface Closed {
   reason: string;
 }
 
+/** One frame as it arrived on the socket. */
+export interface WireFrame {
+  data: Buffer;
+  isBinary: boolean;
+}
+
+/** Which channel a raw peer runs: the server's settings unless overridden. */
+export interface RawPeerOptions {
+  encryption?: boolean;
+  authKey?: string;
+}
+
 /** A raw peer connected to a server. */
 export class RawPeer {
   static readonly #open = new Set<RawPeer>();
@@ -25,6 +37,8 @@ export class RawPeer {
   readonly received: Envelope[] = [];
   /** Every raw frame received after the handshake. */
   readonly frames: Buffer[] = [];
+  /** Every frame received, handshake frames included, with its frame type. */
+  readonly wire: WireFrame[] = [];
   /** Settles when the socket closes. */
   readonly closed: Promise<Closed>;
   #waiters: Array<() => void> = [];
@@ -41,6 +55,7 @@ export class RawPeer {
     });
     this.socket.on('error', () => {});
     this.socket.on('message', (data: Buffer, isBinary: boolean) => {
+      this.wire.push({ data, isBinary });
       if (this.link.established) this.frames.push(data);
       try {
         const received = this.link.receive(data, isBinary);
@@ -70,6 +85,42 @@ export class RawPeer {
       void peer.closed.then(({ code }) => reject(new Error(`closed during handshake with ${code}`)));
     }), WAIT_MS, 'handshake');
     return peer;
+  }
+
+  /**
+   * Opens the socket and starts nothing: the test sends whatever it wants first (a valid or
+   * tampered handshake frame from `peer.link.start()`, or garbage). A handshake reply from the
+   * server is still fed to `link`, so a valid frame 1 establishes the channel.
+   */
+  static async open(server: SocketServer, options: RawPeerOptions = {}): Promise<RawPeer> {
+    const peer = new RawPeer(`ws://127.0.0.1:${server.port}`, RawPeer.#linkFor(server, options));
+    await within(new Promise<void>((resolve, reject) => {
+      peer.socket.once('open', () => resolve());
+      peer.socket.once('error', reject);
+    }), WAIT_MS, 'open');
+    return peer;
+  }
+
+  /**
+   * Like {@link connect}, but settles instead of rejecting when the server closes during the
+   * handshake: check `peer.link.established`, then `await peer.closeCode()`.
+   */
+  static async attempt(server: SocketServer, options: RawPeerOptions = {}): Promise<RawPeer> {
+    const peer = await RawPeer.open(server, options);
+    const first = peer.link.start();
+    if (first) peer.socket.send(first);
+    await within(new Promise<void>((resolve) => {
+      if (peer.link.established) resolve();
+      peer.socket.on('message', () => peer.link.established && resolve());
+      void peer.closed.then(() => resolve());
+    }), WAIT_MS, 'handshake or close');
+    return peer;
+  }
+
+  static #linkFor(server: SocketServer, options: RawPeerOptions): EnvelopeLink {
+    const encryption = options.encryption ?? server.config.encryption;
+    const psk = encryption ? derivePsk(options.authKey ?? server.config.authKey) : null;
+    return new EnvelopeLink(createChannelHandshake({ role: 'client', encryption, psk }), server.config.maxPayload);
   }
 
   /** Sends one envelope through the channel. */

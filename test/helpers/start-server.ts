@@ -4,7 +4,7 @@ import { RawPeer } from './raw-peer.js';
 import { SocketClient, SocketServer, silentLogger, type SocketClientOptions, type SocketServerOptions } from '../../src/index.js';
 
 /** Fixture handler folders by name. */
-export function fixtureHandlers(name: 'valid' | 'missing-auth' | 'duplicate' | 'bad-export' | 'reserved' | 'client-only'): string {
+export function fixtureHandlers(name: 'valid' | 'missing-auth' | 'duplicate' | 'bad-export' | 'reserved' | 'client-only' | 'hostile'): string {
   return fileURLToPath(new URL(`../fixtures/handlers/${name}`, import.meta.url));
 }
 

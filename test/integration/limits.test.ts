@@ -1,0 +1,85 @@
+import QUnit from 'qunit';
+import { WebSocket } from 'ws';
+import { SocketClient, type Connection, type SocketError } from '../../src/index.js';
+import { RawPeer } from '../helpers/raw-peer.js';
+import { clientOptionsFor, resetAll, startClient, startServer } from '../helpers/start-server.js';
+import { nextEvent, within } from '../helpers/wait-for.js';
+
+for (const encryption of [false, true]) {
+  QUnit.module(`integration: limits (encryption ${encryption ? 'on' : 'off'})`, (hooks) => {
+    hooks.afterEach(resetAll);
+
+    QUnit.test('a frame over maxPayload closes the connection with 1009; others keep working', async (assert) => {
+      const server = await startServer({ encryption, maxPayload: 4096 });
+      const bystander = await startClient(server);
+      const peer = await RawPeer.connect(server);
+      await peer.auth(server);
+      peer.send({ request: 'echo', id: 2, data: 'x'.repeat(8192) });
+      assert.strictEqual(await peer.closeCode(), 1009);
+      assert.strictEqual(await bystander.request('echo', 'ok'), 'ok');
+    });
+
+    QUnit.test('the client refuses to send over maxPayload and stays connected', async (assert) => {
+      const server = await startServer({ encryption, maxPayload: 4096 });
+      const client = await startClient(server, { maxPayload: 4096 });
+      const error = (await client.request('echo', 'x'.repeat(8192)).catch((e: unknown) => e)) as SocketError;
+      assert.strictEqual(error.code, 'PAYLOAD_TOO_LARGE');
+      assert.strictEqual(await client.request('echo', 'small'), 'small');
+    });
+
+    QUnit.test('a response over maxPayload is answered PAYLOAD_TOO_LARGE instead of being sent', async (assert) => {
+      const server = await startServer({ encryption, maxPayload: 4096 });
+      const client = await startClient(server);
+      const error = (await client.request('grow', { bytes: 8192 }).catch((e: unknown) => e)) as SocketError;
+      assert.strictEqual(error.code, 'PAYLOAD_TOO_LARGE');
+      assert.strictEqual(await client.request('echo', 'small'), 'small');
+    });
+
+    QUnit.test('connections beyond maxConnections are refused at the upgrade with HTTP 503', async (assert) => {
+      const server = await startServer({ encryption, maxConnections: 2 });
+      await startClient(server);
+      await RawPeer.connect(server);
+      const refused = new WebSocket(`ws://127.0.0.1:${server.port}`);
+      const [error503] = await nextEvent<[Error]>(refused, 'error');
+      assert.true(error503.message.includes('503'), error503.message);
+      const error = (await new SocketClient(clientOptionsFor(server, { singleton: false })).init().catch((e: unknown) => e)) as SocketError;
+      assert.strictEqual(error.code, 'CONNECT_FAILED');
+    });
+
+    QUnit.test('a connection over the message rate is closed with 4008; others keep working', async (assert) => {
+      const server = await startServer({ encryption, rateLimit: 20, rateBurst: 10 });
+      const bystander = await startClient(server);
+      const peer = await RawPeer.connect(server);
+      await peer.auth(server);
+      for (let i = 0; i < 40; i++) peer.send({ request: 'echo', data: i });
+      assert.strictEqual(await peer.closeCode(), 4008);
+      assert.strictEqual(await bystander.request('echo', 'ok'), 'ok');
+    });
+
+    QUnit.test('calls over the in-flight cap are answered TOO_MANY_REQUESTS and the rest complete', async (assert) => {
+      const server = await startServer({ encryption, maxInFlight: 2 });
+      const client = await startClient(server);
+      const results = await Promise.allSettled([1, 2, 3, 4].map(() => client.request('slow', { ms: 100 })));
+      const codes = results.map((result) => (result.status === 'fulfilled' ? 'ok' : (result.reason as SocketError).code));
+      assert.deepEqual(codes, ['ok', 'ok', 'TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+      assert.deepEqual(await client.request('slow', { ms: 1 }), { slept: 1 }, 'capacity is back once calls finish');
+    });
+
+    QUnit.test('a peer that does not read is closed with 4008 instead of growing server memory', async (assert) => {
+      const server = await startServer({ encryption, maxPayload: 16_384, sendBufferLimit: 65_536 });
+      const peer = await RawPeer.connect(server);
+      await peer.auth(server);
+      const [connection] = server.clientMap.values() as Iterable<Connection>;
+      const disconnected = nextEvent<[Connection, number, string]>(server.events, 'disconnect');
+      // Stop reading: the kernel buffers fill, then ws queues in user space.
+      (peer.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const chunk = 'z'.repeat(16_000);
+      let sent = 0;
+      while (connection!.send('news', chunk) && sent < 20_000) sent++;
+      const [, code, reason] = await within(disconnected, 5000, 'the slow reader to be dropped');
+      assert.strictEqual(code, 4008);
+      assert.strictEqual(reason, 'SEND_BUFFER_FULL');
+      assert.true(sent < 20_000, `dropped after ${sent} sends, not after the loop bound`);
+    });
+  });
+}
