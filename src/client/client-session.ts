@@ -9,7 +9,7 @@ import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_CODES, HEARTBEAT_REQUEST, TAG_BYTES } from '../protocol/constants.js';
-import type { Envelope } from '../protocol/envelope.js';
+import { encodeEnvelope, type Envelope } from '../protocol/envelope.js';
 
 /** After a close frame is sent, how long the server gets to answer before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1000;
@@ -116,10 +116,15 @@ export class ClientSession {
 
   /** Sends one envelope; false when the socket is not open. @throws SocketError when it cannot be encoded. */
   send(envelope: Envelope): boolean {
+    return this.sendText(encodeEnvelope(envelope));
+  }
+
+  /** Sends an envelope already encoded as JSON text; false when the socket is not open. */
+  sendText(text: string): boolean {
     if (!this.isOpen) return false;
     let frame: string | Buffer;
     try {
-      frame = this.#link.seal(envelope);
+      frame = this.#link.sealText(text);
     } catch (error) {
       // A channel that cannot seal (nonces exhausted) must end; nothing goes out unsealed.
       if (error instanceof SocketError && error.closeCode !== undefined) this.close(error.closeCode, error.code);

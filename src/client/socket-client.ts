@@ -150,8 +150,7 @@ export class SocketClient {
   send(request: string | { request: string; data?: unknown }, data?: unknown): boolean {
     const envelope = typeof request === 'string' ? { request, data } : { request: request.request, data: request.data };
     if (!this.ready) return false;
-    this.#checkSize(envelope);
-    return this.#session!.send(envelope);
+    return this.#session!.sendText(this.#encodeWithinLimit(envelope));
   }
 
   /**
@@ -167,19 +166,21 @@ export class SocketClient {
     const { id, promise } = this.#pending.create(request, timeout);
     try {
       const envelope = { request, id, data };
-      this.#checkSize(envelope);
-      if (!session.send(envelope)) throw new SocketError('NOT_CONNECTED');
+      if (!session.sendText(this.#encodeWithinLimit(envelope))) throw new SocketError('NOT_CONNECTED');
     } catch (error) {
       this.#pending.reject(id, error as SocketError);
     }
     return promise;
   }
 
-  #checkSize(envelope: Envelope): void {
+  /** Encodes once, refusing what the server would close the connection for (1009). */
+  #encodeWithinLimit(envelope: Envelope): string {
     const text = encodeEnvelope(envelope);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: most messages skip the exact count.
     if (text.length * 3 > this.config.maxPayload && Buffer.byteLength(text) > this.config.maxPayload) {
       throw new SocketError('PAYLOAD_TOO_LARGE', `The message exceeds the maximum payload of ${this.config.maxPayload} bytes`);
     }
+    return text;
   }
 
   #receive(session: ClientSession, envelope: Envelope): void {
