@@ -73,8 +73,8 @@ function describeProblem(key: SettingKey, fromCode: boolean, expected: string, r
 
 function checkRelations(settings: SettingValues, env: Environment): string[] {
   const problems: string[] = [];
-  if (settings.authKey === null && env.NODE_ENV === 'production') {
-    problems.push('SOCKET_AUTH_KEY must be set when NODE_ENV=production (make one with `dropsocket keygen`)');
+  if (env.NODE_ENV === 'production' && (settings.authKey === null || settings.authKey === DEVELOPMENT_AUTH_KEY)) {
+    problems.push('SOCKET_AUTH_KEY must be set to a key of your own when NODE_ENV=production (make one with `dropsocket keygen`)');
   }
   if (settings.reconnectMaxDelay < settings.reconnectBaseDelay) {
     problems.push('SOCKET_RECONNECT_MAX_DELAY must be >= SOCKET_RECONNECT_BASE_DELAY');

@@ -1,5 +1,5 @@
 /**
- * Noise CipherState (rev 34, section 5.1) with the AESGCM cipher functions (section 12.3).
+ * Noise CipherState (rev 34, section 5.1) with the AESGCM cipher functions (section 12.4).
  *
  * Frame produced by encryptWithAd, and the nonce it is sealed under (never sent):
  *

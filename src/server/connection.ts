@@ -53,8 +53,11 @@ export class Connection {
   #pending: PendingRequests | undefined;
   #closeCode: number | undefined;
   #closeReason = '';
-  /** Calls from the client that still owe an answer, id -> request name (lazy: idle connections are many). */
-  #owed: Map<number, string> | undefined;
+  /**
+   * Calls from the client that still owe an answer, by envelope identity (a peer reusing an
+   * id in flight still gets one answer per call). Lazy: idle connections are many.
+   */
+  #owed: Set<Envelope> | undefined;
   #running = 0;
 
   /** @internal Created by the server for each accepted socket. */
@@ -144,6 +147,10 @@ export class Connection {
 
   /** Handles one frame: rate limit, handshake or decode. @internal @throws SocketError */
   receive(frame: Buffer, isBinary: boolean): Envelope | undefined {
+    // ws delivers frames that arrive while our close is in flight; once this side has
+    // decided to close, nothing more is opened or dispatched (a refused frame must not let
+    // the frames queued behind it run).
+    if (this.#closeCode !== undefined) return undefined;
     this.lastSeen = this.#context.now();
     if (this.#bucket !== undefined && !this.#bucket.take(this.lastSeen)) throw new SocketError('RATE_LIMITED');
     const received = this.#link.receive(frame, isBinary);
@@ -196,18 +203,18 @@ export class Connection {
   /** Records a client call starting; ids are remembered so shutdown can answer them. @internal */
   beginCall(envelope: Envelope): void {
     this.#running += 1;
-    if (envelope.id !== undefined) (this.#owed ??= new Map()).set(envelope.id, envelope.request);
+    if (envelope.id !== undefined) (this.#owed ??= new Set()).add(envelope);
   }
 
   /** Records a call ending; true when its answer is still owed (not yet answered by shutdown). @internal */
   endCall(envelope: Envelope): boolean {
     this.#running -= 1;
-    return envelope.id !== undefined && this.#owed !== undefined && this.#owed.delete(envelope.id);
+    return this.#owed?.delete(envelope) ?? false;
   }
 
   /** Answers every call still owed with `error`. @internal */
   answerOwed(error: SocketError): void {
-    for (const [id, request] of this.#owed ?? []) this.transmit({ request, id, error: { code: error.code, message: error.message } });
+    for (const { request, id } of this.#owed ?? []) this.transmit({ request, id, error: { code: error.code, message: error.message } });
     this.#owed = undefined;
   }
 

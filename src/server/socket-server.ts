@@ -151,6 +151,9 @@ export class SocketServer {
     if (config.usingDevelopmentKey) {
       this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key. Anyone can connect. Set a key made by `dropsocket keygen` before deploying.');
     }
+    if (!config.encryption) {
+      this.#logger.warn('SOCKET_ENCRYPTION is off: frames, and the auth key in the auth request, travel in clear. Use it only on a trusted link.');
+    }
     this.#psk = config.encryption ? derivePsk(config.authKey) : null;
     this.#wss = new WebSocketServer({
       noServer: true,

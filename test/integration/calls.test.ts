@@ -1,5 +1,6 @@
 import QUnit from 'qunit';
 import { SocketError } from '../../src/index.js';
+import { RawPeer } from '../helpers/raw-peer.js';
 import { resetAll, startClient, startServer } from '../helpers/start-server.js';
 
 for (const encryption of [false, true]) {
@@ -91,6 +92,16 @@ for (const encryption of [false, true]) {
       const stuck = client.request('never', null, { timeout: 300 }).catch((e: unknown) => e);
       assert.deepEqual(await client.request('echo', 'free'), 'free', 'answered while the other call hangs');
       assert.strictEqual(((await stuck) as SocketError).code, 'TIMEOUT');
+    });
+
+    QUnit.test('a peer that reuses an id in flight gets one answer per call', async (assert) => {
+      const server = await startServer({ encryption });
+      const peer = await RawPeer.connect(server);
+      await peer.auth(server);
+      peer.send({ request: 'slow', id: 5, data: { ms: 40 } });
+      peer.send({ request: 'slow', id: 5, data: { ms: 10 } });
+      const answers = [await peer.next((e) => e.id === 5), await peer.next((e) => e.id === 5)];
+      assert.deepEqual(answers.map((answer) => answer.response), [{ slept: 10 }, { slept: 40 }]);
     });
 
     QUnit.test('the server calls the client hook and gets its answer', async (assert) => {

@@ -14,6 +14,7 @@ const VALID_NAMES = [
   'crash',
   'echo',
   'failWithCode',
+  'grow',
   'nested.deepFolder.doThing',
   'never',
   'news',
