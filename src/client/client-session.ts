@@ -2,9 +2,11 @@
  * One client socket from open to close: the channel handshake, frames to envelopes, and
  * the heartbeat that detects a dead link. The SocketClient creates one per (re)connect.
  */
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
+import { corkUntilNextTick, type Corkable } from '../channel/tick-cork.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -44,6 +46,8 @@ export class ClientSession {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** The TCP socket under the WebSocket, once the HTTP upgrade hands it over. */
+  #rawSocket: Corkable | undefined;
 
   private constructor(
     private readonly config: Config,
@@ -80,6 +84,9 @@ export class ClientSession {
 
   #wire(settle: (error?: SocketError) => void): void {
     const socket = this.#socket;
+    socket.once('upgrade', (response: IncomingMessage) => {
+      this.#rawSocket = response.socket;
+    });
     socket.on('open', () => {
       const first = this.#link.start();
       if (first !== undefined) socket.send(first);
@@ -130,6 +137,7 @@ export class ClientSession {
       if (error instanceof SocketError && error.closeCode !== undefined) this.close(error.closeCode, error.code);
       throw error;
     }
+    if (this.#rawSocket !== undefined) corkUntilNextTick(this.#rawSocket);
     this.#socket.send(frame);
     return true;
   }

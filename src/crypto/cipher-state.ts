@@ -23,6 +23,10 @@ const NONCE_BYTES = 12;
 const COUNTER_OFFSET = 4;
 const UINT32_MAX = 0xffff_ffff;
 const NONCE_MAX = 2n ** 64n - 1n;
+// One scratch nonce for every CipherState: createCipheriv/createDecipheriv copy the IV before
+// returning, and the first 4 bytes stay zero. A buffer per state would cost ~200 bytes on
+// each of the (many, mostly idle) connections.
+const NONCE_SCRATCH = Buffer.alloc(NONCE_BYTES);
 
 /** One direction's AEAD key and nonce counter, as Noise's CipherState. */
 export class CipherState {
@@ -31,8 +35,6 @@ export class CipherState {
   // on every frame.
   #high = 0;
   #low = 0;
-  // Reused across calls: createCipheriv copies the IV, and the first 4 bytes stay zero.
-  readonly #nonce = Buffer.alloc(NONCE_BYTES);
 
   /** Sets the key (or clears it with null) and resets the nonce to 0. */
   initializeKey(key: Buffer | null): void {
@@ -100,9 +102,9 @@ export class CipherState {
     if (this.#high === UINT32_MAX && this.#low === UINT32_MAX) {
       throw new SocketError('NONCE_EXHAUSTED');
     }
-    this.#nonce.writeUInt32BE(this.#high, COUNTER_OFFSET);
-    this.#nonce.writeUInt32BE(this.#low, COUNTER_OFFSET + 4);
-    return this.#nonce;
+    NONCE_SCRATCH.writeUInt32BE(this.#high, COUNTER_OFFSET);
+    NONCE_SCRATCH.writeUInt32BE(this.#low, COUNTER_OFFSET + 4);
+    return NONCE_SCRATCH;
   }
 
   #advance(): void {

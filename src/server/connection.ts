@@ -4,6 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { EnvelopeLink } from '../channel/envelope-link.js';
+import { corkUntilNextTick, type Corkable } from '../channel/tick-cork.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -32,6 +33,9 @@ export interface ConnectionContext {
   closed(connection: Connection, code: number, reason: string): void;
 }
 
+/** The transport under the WebSocket, as the server's upgrade handed it over. */
+export type RawSocket = Corkable;
+
 /** A client connection: identity, app data, rooms, and ways to talk to the client. */
 export class Connection {
   /** Unique id: a per-process random prefix and a counter, so unique across nodes too. */
@@ -47,6 +51,7 @@ export class Connection {
   readonly #link: EnvelopeLink;
   readonly #context: ConnectionContext;
   readonly #bucket: TokenBucket | undefined;
+  readonly #rawSocket: RawSocket;
   #authenticated = false;
   #authTimer: ReturnType<typeof setTimeout> | undefined;
   #rooms: Set<string> | undefined;
@@ -61,8 +66,9 @@ export class Connection {
   #running = 0;
 
   /** @internal Created by the server for each accepted socket. */
-  constructor(socket: WebSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
+  constructor(socket: WebSocket, rawSocket: RawSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
     this.#socket = socket;
+    this.#rawSocket = rawSocket;
     this.#link = link;
     this.id = id;
     this.ip = ip;
@@ -188,6 +194,8 @@ export class Connection {
   markAuthenticated(): void {
     this.#authenticated = true;
     clearTimeout(this.#authTimer);
+    // Drop the Timeout object too: idle authenticated connections are the many.
+    this.#authTimer = undefined;
   }
 
   /** Settles a server-to-client call with the client's answer. @internal */
@@ -224,6 +232,7 @@ export class Connection {
       this.fail(new SocketError('SEND_BUFFER_FULL'));
       return false;
     }
+    corkUntilNextTick(this.#rawSocket);
     this.#socket.send(frame);
     return true;
   }

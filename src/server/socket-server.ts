@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
@@ -179,19 +179,19 @@ export class SocketServer {
   }
 
   #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
     if (this.#state !== 'listening' || this.#connections.size >= this.config.maxConnections) {
       // Refused before the upgrade: a full server spends no WebSocket state on the peer.
+      socket.on('error', destroySocket);
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.#wss!.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, request));
+    this.#wss!.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket as Socket, request));
   }
 
-  #accept(ws: WebSocket, request: IncomingMessage): void {
+  #accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void {
     const link = new EnvelopeLink(createChannelHandshake({ role: 'server', encryption: this.config.encryption, psk: this.#psk }), this.config.maxPayload);
     const id = `${this.#idPrefix}-${(this.#nextId++).toString(36)}`;
-    const connection = new Connection(ws, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
+    const connection = new Connection(ws, rawSocket, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
     this.#connections.add(connection);
     link.start();
     ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(connection, data, isBinary));
@@ -298,6 +298,12 @@ export class SocketServer {
       this.#logger.error(`${event} hook threw`, { err: error });
     }
   }
+}
+
+// A module-level function, not a closure: a closure here would share #upgrade's scope and
+// keep each connection's IncomingMessage (and its headers) alive for the socket's life.
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 /** Liveness and rate limits measure spans, so a wall-clock jump (NTP) must not move them. */
