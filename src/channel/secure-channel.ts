@@ -29,7 +29,7 @@ export class SecureChannel implements FrameChannel {
 
   /** The encrypted frame for `text`. @throws SocketError NONCE_EXHAUSTED */
   seal(text: string): Buffer {
-    return this.#send.encryptWithAd(NO_AD, Buffer.from(text, 'utf8'));
+    return this.#send.encryptWithAd(NO_AD, text);
   }
 
   /**

@@ -58,17 +58,19 @@ export class CipherState {
   }
 
   /**
-   * Encrypts `plaintext` bound to `ad`, returning `ciphertext || tag`.
+   * Encrypts `plaintext` (bytes, or text taken as UTF-8) bound to `ad`, returning
+   * `ciphertext || tag`. Text goes to OpenSSL without an intermediate Buffer.
    * @throws SocketError NONCE_EXHAUSTED once the last usable nonce has been spent.
    */
-  encryptWithAd(ad: Buffer, plaintext: Buffer): Buffer {
+  encryptWithAd(ad: Buffer, plaintext: Buffer | string): Buffer {
     const key = this.#key;
-    if (key === null) return plaintext;
+    if (key === null) return typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
     const cipher = createCipheriv(CIPHER, key, this.#currentNonce(), { authTagLength: TAG_BYTES });
     if (ad.length > 0) cipher.setAAD(ad);
     // GCM emits nothing on final(); getAuthTag() is valid only after it (left-to-right order).
     // One concat measured the same as allocUnsafe + two copies, and reads more plainly.
-    const frame = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+    const body = typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext);
+    const frame = Buffer.concat([body, cipher.final(), cipher.getAuthTag()]);
     this.#advance();
     return frame;
   }

@@ -121,13 +121,29 @@ QUnit.module('src/rpc/pending-requests', (hooks) => {
   QUnit.test('rejectAll rejects every pending call at once with the given code and clears all timers', async (assert) => {
     const pending = new PendingRequests();
     const outcomes = ['a', 'b', 'c'].map((request) => track(pending.create(request, 1000).promise));
-    assert.strictEqual(clock.countTimers(), 3);
+    assert.strictEqual(clock.countTimers(), 1, 'one timer serves every deadline');
     pending.rejectAll(new SocketError('DISCONNECTED'));
     assert.strictEqual(pending.size, 0);
     assert.strictEqual(clock.countTimers(), 0);
     await clock.tickAsync(0);
     assert.deepEqual(outcomes.map((outcome) => outcome.state), ['rejected', 'rejected', 'rejected']);
     assert.true(outcomes.every((outcome) => isSocketError(outcome.value, 'DISCONNECTED')));
+  });
+
+  QUnit.test('each call times out at its own deadline, whatever order they were made in', async (assert) => {
+    const pending = new PendingRequests();
+    const long = track(pending.create('long', 3000).promise);
+    const short = track(pending.create('short', 1000).promise);
+    const middle = track(pending.create('middle', 2000).promise);
+    await clock.tickAsync(1000);
+    assert.deepEqual([long.state, short.state, middle.state], ['pending', 'rejected', 'pending']);
+    await clock.tickAsync(1000);
+    assert.deepEqual([long.state, middle.state], ['pending', 'rejected']);
+    await clock.tickAsync(999);
+    assert.strictEqual(long.state, 'pending');
+    await clock.tickAsync(1);
+    assert.true(isSocketError(long.value, 'TIMEOUT'));
+    assert.strictEqual(clock.countTimers(), 0, 'no timer left once nothing is pending');
   });
 
   QUnit.test('rejectAll with nothing pending does nothing', (assert) => {
