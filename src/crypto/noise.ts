@@ -41,6 +41,8 @@ const ZERO_SHARED_SECRET = Buffer.alloc(DH_PUBLIC_KEY_BYTES);
 // DER wrapper that turns a raw X25519 private key into PKCS#8 (RFC 8410). Public keys go
 // through JWK instead: OpenSSL's DER decoder costs ~70 µs a key, JWK ~6 µs.
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/** The X25519 base point, u = 9 (RFC 7748 section 4.1), as a public key. */
+const BASE_POINT = importPublicKey(Buffer.concat([Buffer.from([9]), Buffer.alloc(DH_PUBLIC_KEY_BYTES - 1)]));
 
 type Token = 'psk' | 'e' | 'ee';
 const MESSAGE_PATTERNS: readonly (readonly Token[])[] = [['psk', 'e'], ['e', 'ee']];
@@ -211,8 +213,19 @@ function generateEphemeral(fixedPrivateKey: Buffer | undefined): EphemeralKey {
   const privateKey = fixedPrivateKey === undefined
     ? generateKeyPairSync('x25519').privateKey
     : importPrivateKey(fixedPrivateKey);
-  const { x } = createPublicKey(privateKey).export({ format: 'jwk' });
-  return { privateKey, publicKey: Buffer.from(x ?? '', 'base64url') };
+  return { privateKey, publicKey: rawPublicKey(privateKey) };
+}
+
+/**
+ * The 32 raw bytes of the public key: X25519(k, 9), the scalar multiple of the base point
+ * (RFC 7748 section 6.1), computed with diffieHellman. Exporting the key instead is either
+ * slow (SPKI DER goes through OpenSSL 3's encoders, ~65 us) or unsafe: on Node 20,
+ * KeyObject.export({format: 'jwk'}) on a key from generateKeyPairSync can deadlock the
+ * process when a GC during the export finalises that key's KeyGenJob, which takes the
+ * mutex the export holds (seen by our fuzzer; reproduced standalone).
+ */
+function rawPublicKey(privateKey: KeyObject): Buffer {
+  return diffieHellman({ privateKey, publicKey: BASE_POINT });
 }
 
 function importPrivateKey(raw: Buffer): KeyObject {
