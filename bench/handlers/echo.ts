@@ -1,0 +1,8 @@
+import { Handler } from '../../src/index.js';
+
+/** Answers with the request's data, the round trip every server in the benchmark does. */
+export default class Echo extends Handler {
+  override server(data: unknown): unknown {
+    return data ?? null;
+  }
+}

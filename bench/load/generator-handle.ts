@@ -1,0 +1,92 @@
+/** The runner's side of the load generator: start it pinned to CPU 1, send it commands. */
+import { cleanEnv, spawnNode, stopChild, waitForLine, type Child } from '../lib/child.js';
+import type { Target } from '../servers/start-server.js';
+import type { Command, ConnectResult, FanoutResult, LoopResult, Reply } from './protocol.js';
+
+type ResultOf<C extends Command['cmd']> = C extends 'connect'
+  ? ConnectResult
+  : C extends 'loop-stop'
+    ? LoopResult
+    : C extends 'fanout'
+      ? FanoutResult
+      : unknown;
+
+/** How long a command may take before the run is declared stalled: generous, but bounded. */
+function timeoutFor(command: Command): number {
+  switch (command.cmd) {
+    case 'connect':
+      // 5k encrypted connects take ~5 s here; allow eight times that.
+      return 20_000 + 8 * command.count;
+    case 'fanout':
+      return command.timeoutMs + 60_000;
+    default:
+      return 30_000;
+  }
+}
+
+/** A running load generator. */
+export class GeneratorHandle {
+  readonly #child: Child;
+  readonly #waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #nextId = 1;
+
+  private constructor(child: Child) {
+    this.#child = child;
+    child.process.on('message', (reply: Reply) => {
+      const waiter = this.#waiting.get(reply.id);
+      this.#waiting.delete(reply.id);
+      if (reply.ok) waiter?.resolve(reply.result);
+      else waiter?.reject(new Error(`load generator: ${reply.error}`));
+    });
+    void child.exited.then(() => {
+      for (const waiter of this.#waiting.values()) waiter.reject(new Error(`load generator exited\n${child.stderrTail()}`));
+      this.#waiting.clear();
+    });
+  }
+
+  /** Starts a generator for `target` on `cpu`; `heapMb` raises its old-space limit (10k peers). */
+  static async start(target: Target, cpu: number, heapMb = 2048): Promise<GeneratorHandle> {
+    const child = spawnNode({
+      name: `load generator (${target.protocol})`,
+      nodeArgs: [`--max-old-space-size=${heapMb}`, '--import', './bench/lib/child-preload.mjs', '--import', 'tsx', 'bench/load/generator.ts'],
+      env: cleanEnv({ BENCH_TARGET: JSON.stringify(target) }),
+      cpu,
+      ipc: true,
+    });
+    try {
+      await waitForLine(child, /^generator ready/, 20_000);
+    } catch (error) {
+      await stopChild(child);
+      throw error;
+    }
+    return new GeneratorHandle(child);
+  }
+
+  /** Sends one command and resolves with its result; rejects after `timeoutMs` so no run hangs. */
+  send<C extends Command>(command: C, timeoutMs = timeoutFor(command)): Promise<ResultOf<C['cmd']>> {
+    const id = this.#nextId++;
+    if (process.env.BENCH_VERBOSE === '1') process.stderr.write(`-> ${JSON.stringify(command)}\n`);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(id);
+        reject(new Error(`load generator: no answer to ${command.cmd} within ${timeoutMs} ms\n${this.#child.stderrTail()}`));
+      }, timeoutMs);
+      this.#waiting.set(id, {
+        resolve: (value) => {
+          clearTimeout(timer);
+          (resolve as (value: unknown) => void)(value);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      this.#child.process.send({ id, command });
+    });
+  }
+
+  /** Kills the generator (its sockets die with it). */
+  stop(): Promise<void> {
+    return stopChild(this.#child);
+  }
+}
