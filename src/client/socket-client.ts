@@ -195,7 +195,7 @@ export class SocketClient {
     } else if (envelope.id !== undefined) {
       void this.#answerCall(session, envelope);
     } else {
-      void this.#runHook(envelope);
+      this.#runHook(envelope);
     }
   }
 
@@ -218,16 +218,21 @@ export class SocketClient {
   }
 
   /** A push: run the `client()` hook with the response. */
-  async #runHook(envelope: Envelope): Promise<void> {
-    const entry = this.#registry?.get(envelope.request);
+  #runHook(envelope: Envelope): void {
+    const { request } = envelope;
+    const entry = this.#registry?.get(request);
     if (entry?.run === undefined) {
-      this.#logger.debug('no client handler for push', { request: envelope.request });
+      this.#logger.debug('no client handler for push', { request });
       return;
     }
+    const failed = (error: unknown): void => this.#logger.error('client handler threw', { request, err: error });
     try {
-      await entry.run(envelope.response);
+      // Called directly, not awaited: a push fans out to many clients, and most hooks are
+      // synchronous; an async hook's rejection is still caught and logged.
+      const result = entry.run(envelope.response);
+      if (result instanceof Promise) result.catch(failed);
     } catch (error) {
-      this.#logger.error('client handler threw', { request: envelope.request, err: error });
+      failed(error);
     }
   }
 

@@ -37,7 +37,9 @@ export class HandlerRegistry {
       const method = (instance as unknown as Record<HandlerSide, unknown>)[side];
       Object.defineProperty(instance, side, { value: owner, enumerable: false, writable: false });
       const run = typeof method === 'function' ? (method as (input: unknown, context?: unknown) => unknown).bind(instance) : undefined;
-      this.#entries.set(name, { name, file, skipAuth: HandlerClass.skipAuth === true, schema: HandlerClass.schema, instance, run });
+      // The schema describes the data of server(); client() receives what the server sends.
+      const schema = side === 'server' ? HandlerClass.schema : undefined;
+      this.#entries.set(name, { name, file, skipAuth: HandlerClass.skipAuth === true, schema, instance, run });
       this.#instances.set(name, instance);
     }
   }

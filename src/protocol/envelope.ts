@@ -87,10 +87,12 @@ const BACKSLASH = 0x5c;
 /**
  * Whether JSON text nests deeper than `limit`. JSON.parse itself accepts any depth, and a
  * deep value would then overflow the stack of whatever walks it: a handler, a validator,
- * JSON.stringify. Text shorter than the limit cannot exceed it, so small frames skip the scan.
+ * JSON.stringify. Valid JSON nested d deep takes at least 2d characters (every bracket is
+ * closed), so text of up to 2 * limit + 1 characters skips the scan; if such text is not
+ * valid JSON, JSON.parse refuses it anyway.
  */
 function exceedsDepth(text: string, limit: number): boolean {
-  if (text.length <= limit) return false;
+  if (text.length <= 2 * limit + 1) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -176,8 +176,12 @@ export class Connection {
     return this.transmitText(text);
   }
 
-  /** Sends an envelope already encoded as JSON text (broadcasts encode once). @internal */
-  transmitText(text: string): boolean {
+  /**
+   * Sends an envelope already encoded as JSON text (broadcasts encode once). `coalesce`
+   * false skips the per-tick cork: a broadcast writes one frame per socket, so corking
+   * would only add a nextTick per recipient. @internal
+   */
+  transmitText(text: string, coalesce = true): boolean {
     if (!this.isOpen) return false;
     let frame: string | Buffer;
     try {
@@ -187,7 +191,7 @@ export class Connection {
       this.fail(error instanceof SocketError ? error : new SocketError('NONCE_EXHAUSTED', undefined, { cause: error }));
       return false;
     }
-    return this.#write(frame);
+    return this.#write(frame, coalesce);
   }
 
   /** Marks the connection authenticated. @internal */
@@ -226,13 +230,13 @@ export class Connection {
     this.#owed = undefined;
   }
 
-  #write(frame: string | Buffer): boolean {
+  #write(frame: string | Buffer, coalesce = true): boolean {
     // ws queues without limit; a peer that does not read would grow our memory forever.
     if (this.#socket.bufferedAmount > this.#context.config.sendBufferLimit) {
       this.fail(new SocketError('SEND_BUFFER_FULL'));
       return false;
     }
-    corkUntilNextTick(this.#rawSocket);
+    if (coalesce) corkUntilNextTick(this.#rawSocket);
     this.#socket.send(frame);
     return true;
   }

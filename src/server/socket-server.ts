@@ -241,7 +241,7 @@ export class SocketServer {
     const text = encodeEnvelope({ request, response: data ?? null });
     let sent = 0;
     for (const connection of targets) {
-      if (connection.authenticated && !except.has(connection.id) && connection.transmitText(text)) sent += 1;
+      if (connection.authenticated && !except.has(connection.id) && connection.transmitText(text, false)) sent += 1;
     }
     return sent;
   }

@@ -82,6 +82,12 @@ QUnit.module('src/handlers/registry', () => {
     assert.true(client.instances.has('serverOnly'), 'still listed among the instances');
   });
 
+  QUnit.test('a client-side registry applies no schema: it describes the data of server()', (assert) => {
+    const registry = new HandlerRegistry(discovered, 'client', {});
+    assert.strictEqual(registry.get('public')?.schema, undefined);
+    assert.strictEqual(new HandlerRegistry(discovered, 'server', {}).get('public')?.schema, schema);
+  });
+
   QUnit.test('skipAuth and schema are read from the class statics', (assert) => {
     const registry = new HandlerRegistry(discovered, 'server', {});
     assert.true(registry.get('public')?.skipAuth);
