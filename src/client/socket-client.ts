@@ -13,8 +13,8 @@ import { HandlerRegistry } from '../handlers/registry.js';
 import { createLogger, type Logger } from '../logger.js';
 import { AUTH_REQUEST, HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { encodeEnvelope, isAnswer, type Envelope } from '../protocol/envelope.js';
-import { invokeHandler, toWireError } from '../rpc/invoke-handler.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
+import { answerServerCall, runPushHook } from './client-hooks.js';
 import { ClientSession, errorForEarlyClose } from './client-session.js';
 import { reconnectDelay } from './reconnect.js';
 
@@ -193,46 +193,9 @@ export class SocketClient {
       this.#logger.warn('server answered with an error', { request: envelope.request, code: error.code });
       this.events.emit('serverError', envelope.request, error);
     } else if (envelope.id !== undefined) {
-      void this.#answerCall(session, envelope);
+      void answerServerCall(this.#registry, session, envelope, this.#logger);
     } else {
-      this.#runHook(envelope);
-    }
-  }
-
-  /** A server-to-client call: run the `client()` hook and answer with its result. */
-  async #answerCall(session: ClientSession, envelope: Envelope): Promise<void> {
-    const { request, id } = envelope;
-    const entry = this.#registry?.get(request);
-    let answer: Envelope;
-    try {
-      if (entry?.run === undefined) throw new SocketError('UNKNOWN_REQUEST');
-      answer = { request, id, response: (await invokeHandler(entry, envelope.data)) ?? null };
-    } catch (error) {
-      answer = { request, id, error: toWireError(error, request, this.#logger) };
-    }
-    try {
-      session.send(answer);
-    } catch (error) {
-      session.send({ request, id, error: toWireError(error, request, this.#logger) });
-    }
-  }
-
-  /** A push: run the `client()` hook with the response. */
-  #runHook(envelope: Envelope): void {
-    const { request } = envelope;
-    const entry = this.#registry?.get(request);
-    if (entry?.run === undefined) {
-      this.#logger.debug('no client handler for push', { request });
-      return;
-    }
-    const failed = (error: unknown): void => this.#logger.error('client handler threw', { request, err: error });
-    try {
-      // Called directly, not awaited: a push fans out to many clients, and most hooks are
-      // synchronous; an async hook's rejection is still caught and logged.
-      const result = entry.run(envelope.response);
-      if (result instanceof Promise) result.catch(failed);
-    } catch (error) {
-      failed(error);
+      runPushHook(this.#registry, envelope, this.#logger);
     }
   }
 

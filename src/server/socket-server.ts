@@ -3,10 +3,9 @@
  * gate and dispatch live in their own modules; this file only connects them to sockets.
  */
 import { EventEmitter } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
 import { loadConfig } from '../config/load-config.js';
@@ -24,6 +23,7 @@ import { Connection, type ConnectionContext } from './connection.js';
 import { Dispatcher, InFlightCounter } from './dispatch.js';
 import { LivenessSweep } from './liveness.js';
 import { RoomIndex } from './rooms.js';
+import { UpgradeEndpoint } from './upgrade-endpoint.js';
 
 /** Constructor options: any setting (wins over the environment), plus a logger. */
 export interface SocketServerOptions extends ConfigOptions {
@@ -75,8 +75,7 @@ export class SocketServer {
   #logger!: Logger;
   #state: State = 'new';
   #registry: HandlerRegistry | undefined;
-  #http: Server | undefined;
-  #wss: WebSocketServer | undefined;
+  #endpoint: UpgradeEndpoint | undefined;
   #psk: Buffer | null = null;
   #closing: Promise<void> | undefined;
   #dispatcher: Dispatcher | undefined;
@@ -110,8 +109,7 @@ export class SocketServer {
 
   /** The bound port once listening (the configured one before). */
   get port(): number {
-    const address = this.#http?.address();
-    return address !== null && typeof address === 'object' ? (address as AddressInfo).port : this.config.port;
+    return this.#endpoint?.port ?? this.config.port;
   }
 
   /** Handler instances by name. */
@@ -131,7 +129,7 @@ export class SocketServer {
       this.#state = 'listening';
     } catch (error) {
       this.#state = 'closed';
-      this.#http?.close();
+      void this.#endpoint?.close();
       throw error;
     }
   }
@@ -155,19 +153,13 @@ export class SocketServer {
       this.#logger.warn('SOCKET_ENCRYPTION is off: frames, and the auth key in the auth request, travel in clear. Use it only on a trusted link.');
     }
     this.#psk = config.encryption ? derivePsk(config.authKey) : null;
-    this.#wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      // Channels check UTF-8 themselves, so a bad frame closes with our code (4004).
-      skipUTF8Validation: true,
-      maxPayload: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
+    this.#endpoint = await UpgradeEndpoint.listen({
+      host: config.host,
+      port: config.port,
+      maxFrameBytes: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
+      canAccept: () => this.#state === 'listening' && this.#connections.size < config.maxConnections,
+      accept: (ws, rawSocket, request) => this.#accept(ws, rawSocket, request),
     });
-    this.#http = createServer((_request, response) => {
-      response.writeHead(426, { 'content-type': 'text/plain' }).end('This is a WebSocket endpoint.\n');
-    });
-    this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
-    await listen(this.#http, config.port, config.host);
     this.#liveness = new LivenessSweep({
       heartBeatInterval: config.heartBeatInterval,
       now: monotonicNow,
@@ -176,16 +168,6 @@ export class SocketServer {
     });
     this.#liveness.start();
     this.#logger.info('listening', { host: config.host, port: this.port, encryption: config.encryption, handlers: this.handlers.size });
-  }
-
-  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.#state !== 'listening' || this.#connections.size >= this.config.maxConnections) {
-      // Refused before the upgrade: a full server spends no WebSocket state on the peer.
-      socket.on('error', destroySocket);
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    this.#wss!.handleUpgrade(request, socket, head, (ws) => this.#accept(ws, socket as Socket, request));
   }
 
   #accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void {
@@ -262,7 +244,7 @@ export class SocketServer {
   async #shutdown(): Promise<void> {
     this.#state = 'closing';
     this.#liveness?.stop();
-    const httpClosed = new Promise<void>((resolve) => this.#http!.close(() => resolve()));
+    const httpClosed = this.#endpoint!.close();
     if (!(await this.#inFlight.whenIdle(this.config.shutdownTimeout))) {
       this.#logger.warn('shutdown deadline passed with calls running', { running: this.#inFlight.count });
       for (const connection of this.#connections) connection.answerOwed(new SocketError('SHUTTING_DOWN'));
@@ -273,7 +255,7 @@ export class SocketServer {
     });
     for (const connection of this.#connections) connection.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN');
     await allClosed;
-    this.#http!.closeAllConnections();
+    this.#endpoint!.closeIdleConnections();
     await httpClosed;
     this.#state = 'closed';
     this.#logger.info('closed');
@@ -300,26 +282,7 @@ export class SocketServer {
   }
 }
 
-// A module-level function, not a closure: a closure here would share #upgrade's scope and
-// keep each connection's IncomingMessage (and its headers) alive for the socket's life.
-function destroySocket(this: Duplex): void {
-  this.destroy();
-}
-
 /** Liveness and rate limits measure spans, so a wall-clock jump (NTP) must not move them. */
 function monotonicNow(): number {
   return performance.now();
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (cause: NodeJS.ErrnoException): void => {
-      reject(new SocketError('LISTEN_FAILED', `Cannot listen on ${host}:${port} (${cause.code ?? cause.message})`, { cause }));
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
 }

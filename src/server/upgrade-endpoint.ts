@@ -1,0 +1,98 @@
+/**
+ * The HTTP side of the server: listens, answers plain HTTP with 426, refuses upgrades with
+ * 503 when the server cannot take more, and hands accepted WebSockets (with the TCP socket
+ * under them, for write coalescing) to the server.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SocketError } from '../errors.js';
+
+/** What the endpoint needs from the server. */
+export interface UpgradeEndpointOptions {
+  host: string;
+  port: number;
+  /** Largest frame ws accepts (close 1009 beyond it). */
+  maxFrameBytes: number;
+  /** Whether one more connection may be accepted now. */
+  canAccept(): boolean;
+  /** Takes an upgraded connection. */
+  accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void;
+}
+
+/** A listening HTTP server that upgrades to WebSocket. */
+export class UpgradeEndpoint {
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #options: UpgradeEndpointOptions;
+  #port = 0;
+
+  private constructor(options: UpgradeEndpointOptions) {
+    this.#options = options;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      // Channels check UTF-8 themselves, so a bad frame closes with our code (4004).
+      skipUTF8Validation: true,
+      maxPayload: options.maxFrameBytes,
+    });
+    this.#http = createServer((_request, response) => {
+      response.writeHead(426, { 'content-type': 'text/plain' }).end('This is a WebSocket endpoint.\n');
+    });
+    this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
+  }
+
+  /** Starts listening. @throws SocketError `LISTEN_FAILED` */
+  static async listen(options: UpgradeEndpointOptions): Promise<UpgradeEndpoint> {
+    const endpoint = new UpgradeEndpoint(options);
+    await listen(endpoint.#http, options.port, options.host);
+    endpoint.#port = (endpoint.#http.address() as AddressInfo).port;
+    return endpoint;
+  }
+
+  /** The bound port (still known after close, for logs and reconnecting clients). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /** Stops listening; resolves once every HTTP connection has ended. */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.#http.close(() => resolve()));
+  }
+
+  /** Ends keep-alive HTTP connections that would hold close() open. */
+  closeIdleConnections(): void {
+    this.#http.closeAllConnections();
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.#options.canAccept()) {
+      // Refused before the upgrade: a full server spends no WebSocket state on the peer.
+      socket.on('error', destroySocket);
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#options.accept(ws, socket as Socket, request));
+  }
+}
+
+// A module-level function, not a closure: a closure in #upgrade would share its scope and
+// keep each connection's IncomingMessage (and its headers) alive for the socket's life.
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (cause: NodeJS.ErrnoException): void => {
+      reject(new SocketError('LISTEN_FAILED', `Cannot listen on ${host}:${port} (${cause.code ?? cause.message})`, { cause }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
