@@ -10,7 +10,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createChannelHandshake, type FrameChannel } from '../src/channel/frame-channel.js';
+import { connectChannels } from '../test/helpers/channel-pair.js';
 import { PlainChannel } from '../src/channel/plain-channel.js';
 
 const RUN_NS = 1_000_000_000n;
@@ -54,14 +54,7 @@ function microseconds(m: Measurement): number {
   return (m.seconds * 1e6) / m.ops;
 }
 
-function fullHandshake(): { client: FrameChannel; server: FrameChannel } {
-  const client = createChannelHandshake({ role: 'client', encryption: true, psk: PSK });
-  const server = createChannelHandshake({ role: 'server', encryption: true, psk: PSK });
-  server.start();
-  const reply = server.receive(client.start().send!, true);
-  const done = client.receive(reply.send!, true);
-  return { client: done.channel!, server: reply.channel! };
-}
+const fullHandshake = (): ReturnType<typeof connectChannels> => connectChannels(PSK);
 
 /** A JSON envelope of exactly `bytes` UTF-8 bytes. */
 function message(bytes: number): string {

@@ -3,7 +3,7 @@ import { SocketError } from '../errors.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
 import type { Envelope } from '../protocol/envelope.js';
-import { invokeHandler, toWireError } from '../rpc/invoke-handler.js';
+import { invokeHandler, isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
 
 /** Where an answer to a server call goes. */
 export interface AnswerSink {
@@ -42,7 +42,7 @@ export function runPushHook(registry: HandlerRegistry | undefined, envelope: Env
     // Called directly, not awaited: a push fans out to many clients, and most hooks are
     // synchronous; an async hook's rejection is still caught and logged.
     const result = entry.run(envelope.response);
-    if (result instanceof Promise) result.catch(failed);
+    if (isPromiseLike(result)) result.then(undefined, failed);
   } catch (error) {
     failed(error);
   }

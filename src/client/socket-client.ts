@@ -12,7 +12,7 @@ import type { Handler } from '../handlers/handler.js';
 import { HandlerRegistry } from '../handlers/registry.js';
 import { createLogger, type Logger } from '../logger.js';
 import { AUTH_REQUEST, HEARTBEAT_REQUEST } from '../protocol/constants.js';
-import { encodeEnvelope, isAnswer, type Envelope } from '../protocol/envelope.js';
+import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../protocol/envelope.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
 import { ClientSession, errorForEarlyClose } from './client-session.js';
@@ -176,8 +176,7 @@ export class SocketClient {
   /** Encodes once, refusing what the server would close the connection for (1009). */
   #encodeWithinLimit(envelope: Envelope): string {
     const text = encodeEnvelope(envelope);
-    // A UTF-16 code unit is at most 3 UTF-8 bytes: most messages skip the exact count.
-    if (text.length * 3 > this.config.maxPayload && Buffer.byteLength(text) > this.config.maxPayload) {
+    if (exceedsPayload(text, this.config.maxPayload)) {
       throw new SocketError('PAYLOAD_TOO_LARGE', `The message exceeds the maximum payload of ${this.config.maxPayload} bytes`);
     }
     return text;

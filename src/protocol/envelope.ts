@@ -42,6 +42,12 @@ export function encodeEnvelope(envelope: Envelope): string {
   }
 }
 
+/** Whether encoded text is over `maxBytes` of UTF-8 (most texts skip the exact count). */
+export function exceedsPayload(text: string, maxBytes: number): boolean {
+  // A UTF-16 code unit is at most 3 UTF-8 bytes.
+  return text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes;
+}
+
 /**
  * Decodes one frame's JSON text into an envelope.
  * @throws SocketError `MALFORMED_FRAME` (close 4004), or `PAYLOAD_TOO_LARGE` when over `maxLength`.

@@ -42,3 +42,8 @@ export function toWireError(error: unknown, request: string, logger: Logger): Wi
   logger.error('handler threw', { request, err: error });
   return { code: 'HANDLER_ERROR', message: new SocketError('HANDLER_ERROR').message };
 }
+
+/** Whether a handler's result is a promise (or any thenable) to wait for. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}

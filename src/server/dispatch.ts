@@ -8,8 +8,8 @@ import { SocketError } from '../errors.js';
 import type { HandlerEntry, HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
 import { AUTH_REQUEST, CLOSE_CODES, HEARTBEAT_REQUEST } from '../protocol/constants.js';
-import { encodeEnvelope, isAnswer, type Envelope } from '../protocol/envelope.js';
-import { invokeHandler, toWireError } from '../rpc/invoke-handler.js';
+import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../protocol/envelope.js';
+import { invokeHandler, isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
 import type { Connection } from './connection.js';
 
 /** What the dispatcher needs from the server. */
@@ -137,7 +137,7 @@ export class Dispatcher {
     let text: string;
     try {
       text = encodeEnvelope(answer);
-      if (text.length * 3 > this.context.config.maxPayload && Buffer.byteLength(text) > this.context.config.maxPayload) {
+      if (exceedsPayload(text, this.context.config.maxPayload)) {
         throw new SocketError('PAYLOAD_TOO_LARGE', 'The response exceeds the maximum payload');
       }
     } catch (error) {
@@ -151,10 +151,6 @@ export class Dispatcher {
 
 /** How a handler call ended. */
 type Outcome = { failed: false; value: unknown } | { failed: true; error: unknown };
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 function idOf(envelope: Envelope): { id?: number } {
   return envelope.id === undefined ? {} : { id: envelope.id };

@@ -1,21 +1,14 @@
 import QUnit from 'qunit';
-import { createChannelHandshake, type FrameChannel } from '../../../src/channel/frame-channel.js';
+import type { FrameChannel } from '../../../src/channel/frame-channel.js';
 import { SecureChannel } from '../../../src/channel/secure-channel.js';
 import { CipherState } from '../../../src/crypto/cipher-state.js';
 import { assertThrowsCode, assertThrowsType } from '../../helpers/assert-throws.js';
+import { connectChannels } from '../../helpers/channel-pair.js';
 
 const PSK = Buffer.alloc(32, 0x5a);
 const MESSAGE = '{"request":"echo","id":1,"data":{"text":"héllo ✓"}}';
 
-/** Runs both handshakes in memory and returns the two channels. */
-function connect(): { client: FrameChannel; server: FrameChannel } {
-  const client = createChannelHandshake({ role: 'client', encryption: true, psk: PSK });
-  const server = createChannelHandshake({ role: 'server', encryption: true, psk: PSK });
-  server.start();
-  const reply = server.receive(client.start().send!, true);
-  const done = client.receive(reply.send!, true);
-  return { client: done.channel!, server: reply.channel! };
-}
+const connect = (): ReturnType<typeof connectChannels> => connectChannels(PSK);
 
 /** Close code of every crypto failure. */
 const CLOSE = { closeCode: 4002 } as const;
