@@ -27,9 +27,9 @@ export interface StartOptions {
   /** CPU to pin the server to. */
   cpu: number;
   /** Expose gc() on SIGUSR2 (memory scenario). */
-  gcOnSignal?: boolean;
+  gcOnSignal?: boolean | undefined;
   /** Write a V8 CPU profile into a folder per server under this one, on graceful exit. */
-  cpuProfileDir?: string;
+  cpuProfileDir?: string | undefined;
 }
 
 /** A server process that is listening. */

@@ -16,7 +16,7 @@ export interface WireError {
 export interface Envelope {
   request: string;
   /** Correlation id: present on calls that expect an answer, echoed in the answer. */
-  id?: number;
+  id?: number | undefined;
   /** Arguments of a call. */
   data?: unknown;
   /** Result of a call, or the payload of a push. */

@@ -17,9 +17,9 @@ export interface Finding {
 /** What one case looked like from both ends. */
 export interface Observation {
   /** Close code the server sent to the fuzz socket before the case ended it, if any. */
-  peerSawClose?: number;
+  peerSawClose?: number | undefined;
   /** Close code the server reported in its disconnect event (its own choice when it closed). */
-  serverReported?: number;
+  serverReported?: number | undefined;
   /** The fuzz socket waited out the deadline with neither a probe answer nor a close. */
   timedOut: boolean;
   calls: readonly HandlerCall[];

@@ -38,10 +38,10 @@ const STALL_LIMIT_MS = 15_000;
 export interface FuzzOptions {
   seed: number;
   encryption: boolean;
-  cases?: number;
-  seconds?: number;
+  cases?: number | undefined;
+  seconds?: number | undefined;
   /** Run only this case index (reproduction). */
-  only?: number;
+  only?: number | undefined;
   /** Heap and socket sample interval, in cases. @default 100 */
   sampleEvery?: number;
   /**
@@ -155,7 +155,7 @@ class FuzzRun {
     return [{ kind: 'client', detail: `the well-behaved client's echo returned ${describeEcho(echo)}${this.#clientClose}` }];
   }
 
-  async #execute(c: FuzzCase): Promise<{ prediction: Prediction; timedOut: boolean; peerSawClose?: number; answers: string[]; problems: string[] }> {
+  async #execute(c: FuzzCase): Promise<{ prediction: Prediction; timedOut: boolean; peerSawClose?: number | undefined; answers: string[]; problems: string[] }> {
     const deadlineMs = this.options.deadlineMs ?? 1000;
     if (c.wire !== undefined) {
       const outcome = await runWireCase(this.server.port, c.wire, deadlineMs);
