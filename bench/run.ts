@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { generateAuthKey } from '../src/index.js';
+import { generateAuthKey } from 'dropsocket';
 import { canPin, killAll } from './lib/child.js';
 import { backgroundBusyPct } from './lib/proc-stat.js';
 import { SCENARIOS, renderTables, renderTargets, summarize, type Results, type Scenario } from './report.js';

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// TypeScript sources (the CLI and the user's handlers) load through tsx; no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/bin.ts');
+// The compiled CLI; tsx is loaded later, and only if a handler file is TypeScript.
+try {
+  await import('../dist/src/cli/bin.js');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist')) throw error;
+  process.stderr.write('dropsocket is not built: run `npm run build` in its folder first.\n');
+  process.exit(1);
+}

@@ -1,4 +1,4 @@
-import { Handler, secretsEqual, type Connection } from '../src/index.js';
+import { Handler, secretsEqual, type Connection } from 'dropsocket';
 
 /**
  * Required: every connection's first request. A truthy return authenticates the connection;

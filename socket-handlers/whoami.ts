@@ -1,4 +1,4 @@
-import { Handler, type Connection } from '../src/index.js';
+import { Handler, type Connection } from 'dropsocket';
 
 /** What the server knows of the caller: its connection id, name and rooms. */
 export default class Whoami extends Handler {

@@ -1,4 +1,4 @@
-import { Handler } from '../../src/index.js';
+import { Handler } from 'dropsocket';
 import { deliverPush } from '../load/push-sink.js';
 
 /** Client side of the fan-out scenario: each broadcast push is handed to the load generator. */

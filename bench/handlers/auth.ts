@@ -1,4 +1,4 @@
-import { Handler, secretsEqual, type Connection } from '../../src/index.js';
+import { Handler, secretsEqual, type Connection } from 'dropsocket';
 
 /** The benchmark's auth: the shared key, checked in constant time; answers with the connection id. */
 export default class Auth extends Handler {

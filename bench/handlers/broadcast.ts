@@ -1,4 +1,4 @@
-import { Handler } from '../../src/index.js';
+import { Handler } from 'dropsocket';
 import { NAMES } from '../lib/payload.js';
 
 /** Pushes the request's data as `fanout` to every authenticated connection; answers how many. */

@@ -1,4 +1,4 @@
-import { Handler } from '../../src/index.js';
+import { Handler } from 'dropsocket';
 
 /** Answers with the request's data, the round trip every server in the benchmark does. */
 export default class Echo extends Handler {

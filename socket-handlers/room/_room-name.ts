@@ -1,5 +1,5 @@
 // Files starting with "_" are not handlers: shared helpers live beside handlers this way.
-import { SocketError } from '../../src/index.js';
+import { SocketError } from 'dropsocket';
 /** The `room` field of a room request, checked. */
 export function roomName(data: unknown): string {
   const room = (data as { room?: unknown } | null)?.room;

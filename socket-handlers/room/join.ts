@@ -1,4 +1,4 @@
-import { Handler, type Connection } from '../../src/index.js';
+import { Handler, type Connection } from 'dropsocket';
 import { roomName } from './_room-name.js';
 
 /** `room.join {room}`: joins a room and tells its other members. */

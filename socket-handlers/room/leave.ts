@@ -1,4 +1,4 @@
-import { Handler, type Connection } from '../../src/index.js';
+import { Handler, type Connection } from 'dropsocket';
 import { roomName } from './_room-name.js';
 
 /** `room.leave {room}`: leaves a room. */

@@ -1,4 +1,4 @@
-import { Handler, SocketError, type Connection } from '../../src/index.js';
+import { Handler, SocketError, type Connection } from 'dropsocket';
 import { roomName } from './_room-name.js';
 
 /**

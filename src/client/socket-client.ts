@@ -109,7 +109,7 @@ export class SocketClient {
   async #initOnce(): Promise<void> {
     this.#state = 'connecting';
     try {
-      const discovered = this.#loadHandlers ? await discoverHandlers(this.config.handlerDir, { required: false }) : [];
+      const discovered = this.#loadHandlers ? await discoverHandlers(this.config.handlerDir, { required: false, skipBroken: true, warn: (message) => this.#logger.warn(message) }) : [];
       this.#registry = new HandlerRegistry(discovered, 'client', this);
       if (this.config.usingDevelopmentKey) this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key.');
       this.#psk = this.config.encryption ? derivePsk(this.config.authKey) : null;

@@ -1,12 +1,12 @@
 /** Finds and loads handler files. The only module that touches the handler folder. */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
 import { SocketError } from '../errors.js';
 import { RESERVED_REQUEST_NAMES } from '../protocol/constants.js';
 import { isHandlerClass, type HandlerClass } from './handler.js';
-import { HANDLER_EXTENSIONS, handlerNameFromPath, isHandlerFile } from './handler-name.js';
+import { HANDLER_EXTENSIONS, UNSUPPORTED_EXTENSIONS, handlerNameFromPath, isHandlerFile, isUnsupportedHandlerFile } from './handler-name.js';
+import { describeLoadError, importDefaultExport } from './load-module.js';
 
 /** A handler file, loaded. */
 export interface DiscoveredHandler {
@@ -19,11 +19,27 @@ export interface DiscoveredHandler {
 /** Options of {@link discoverHandlers}. */
 export interface DiscoverOptions {
   /** When false, a missing folder yields no handlers instead of an error. @default true */
-  required?: boolean;
+  required?: boolean | undefined;
+  /**
+   * When true, a file that fails to load is passed to `warn` and left out instead of
+   * failing discovery (a client that needs its `client()` hooks should not fail on a
+   * broken server-only file in a shared folder). @default false
+   */
+  skipBroken?: boolean | undefined;
+  /** Receives one line per file passed over. */
+  warn?: ((message: string) => void) | undefined;
+}
+
+/** One file that could not become a handler. */
+interface Failure {
+  file: string;
+  reason: string;
+  cause?: unknown;
 }
 
 /**
- * Loads every handler file under `dir`, in file path order.
+ * Loads every handler file under `dir`, in file path order, and reports every broken file
+ * at once rather than one per restart.
  * @throws SocketError `HANDLER_LOAD_FAILED` (missing folder, import error, bad default
  * export, reserved name) or `DUPLICATE_HANDLER`; each message names the file.
  */
@@ -33,50 +49,43 @@ export async function discoverHandlers(dir: string, options: DiscoverOptions = {
     if (options.required === false) return [];
     throw new SocketError('HANDLER_LOAD_FAILED', `Handler folder not found: ${root}`);
   }
-  const files = await fg(`**/*.{${HANDLER_EXTENSIONS.join(',')}}`, { cwd: root, onlyFiles: true, dot: false });
+  const extensions = [...HANDLER_EXTENSIONS, ...UNSUPPORTED_EXTENSIONS].join(',');
+  const files = (await fg(`**/*.{${extensions}}`, { cwd: root, onlyFiles: true, dot: false })).sort();
+  for (const relative of files.filter(isUnsupportedHandlerFile)) {
+    options.warn?.(`${resolve(root, relative)} is not loaded: handler files end in .${HANDLER_EXTENSIONS.join(', .')}`);
+  }
   const byName = new Map<string, DiscoveredHandler>();
-  for (const relative of files.filter(isHandlerFile).sort()) {
+  const failures: Failure[] = [];
+  for (const relative of files.filter(isHandlerFile)) {
     const name = handlerNameFromPath(relative);
     const file = resolve(root, relative);
     const clash = byName.get(name);
     if (clash) throw new SocketError('DUPLICATE_HANDLER', `Handler name "${name}" is taken by both ${clash.file} and ${file}`);
-    if (RESERVED_REQUEST_NAMES.has(name)) throw new SocketError('HANDLER_LOAD_FAILED', `${file}: "${name}" is a reserved request name`);
-    byName.set(name, { name, file, HandlerClass: await loadHandlerClass(file) });
+    const loaded = RESERVED_REQUEST_NAMES.has(name) ? { file, reason: `"${name}" is a reserved request name` } : await loadHandlerClass(file);
+    if ('reason' in loaded) failures.push(loaded);
+    else byName.set(name, { name, file, HandlerClass: loaded.HandlerClass });
   }
+  if (failures.length > 0 && options.skipBroken !== true) throw loadFailed(failures);
+  for (const failure of failures) options.warn?.(`${failure.file} is not loaded: ${failure.reason}`);
   return [...byName.values()];
 }
 
-async function loadHandlerClass(file: string): Promise<HandlerClass> {
-  let module: { default?: unknown };
+async function loadHandlerClass(file: string): Promise<{ HandlerClass: HandlerClass } | Failure> {
+  let exported: unknown;
   try {
-    module = (await importSource(file)) as { default?: unknown };
+    exported = await importDefaultExport(file);
   } catch (cause) {
-    throw new SocketError('HANDLER_LOAD_FAILED', `${file} failed to load: ${(cause as Error).message}`, { cause });
+    return { file, reason: `failed to load: ${describeLoadError(cause, file)}`, cause };
   }
-  if (!isHandlerClass(module.default)) {
-    throw new SocketError('HANDLER_LOAD_FAILED', `${file} must default-export a class that extends Handler`);
-  }
-  return module.default;
+  if (!isHandlerClass(exported)) return { file, reason: 'must default-export a class that extends Handler' };
+  return { HandlerClass: exported };
 }
 
-let typescriptLoader: Promise<void> | undefined;
-
-/**
- * Imports a handler file. TypeScript files load through tsx; its loader is registered on
- * first need only, so processes already started with `--import tsx` are left as they are.
- */
-async function importSource(file: string): Promise<unknown> {
-  const url = pathToFileURL(file).href;
-  try {
-    return await import(url);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
-    typescriptLoader ??= import('tsx/esm/api').then(({ register }) => {
-      register();
-    });
-    await typescriptLoader;
-    return import(url);
-  }
+function loadFailed(failures: readonly Failure[]): SocketError {
+  const lines = failures.map(({ file, reason }) => `${file} ${reason}`);
+  const message = failures.length === 1 ? lines[0]! : `${failures.length} handler files failed:\n  ${lines.join('\n  ')}`;
+  const causes = failures.flatMap((failure) => (failure.cause === undefined ? [] : [failure.cause]));
+  return new SocketError('HANDLER_LOAD_FAILED', message, causes.length === 0 ? {} : { cause: causes.length === 1 ? causes[0] : new AggregateError(causes) });
 }
 
 async function isDirectory(path: string): Promise<boolean> {

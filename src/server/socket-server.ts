@@ -136,7 +136,7 @@ export class SocketServer {
 
   async #start(): Promise<void> {
     const { config } = this;
-    this.#registry = new HandlerRegistry(await discoverHandlers(config.handlerDir), 'server', this);
+    this.#registry = new HandlerRegistry(await discoverHandlers(config.handlerDir, { warn: (message) => this.#logger.warn(message) }), 'server', this);
     this.#dispatcher = new Dispatcher({
       config,
       logger: this.#logger,

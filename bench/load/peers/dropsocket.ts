@@ -4,7 +4,7 @@
  * bench/client-handlers, which hands `fanout` pushes back through the push sink.
  */
 import { fileURLToPath } from 'node:url';
-import { SocketClient, silentLogger } from '../../../src/index.js';
+import { SocketClient, silentLogger } from 'dropsocket';
 import { NAMES } from '../../lib/payload.js';
 import type { Target } from '../../servers/start-server.js';
 import { listenForPushes } from '../push-sink.js';

@@ -3,7 +3,7 @@
  * came from a well-formed envelope it sent, on an authenticated connection (or to a
  * skipAuth handler). Files starting with "_" are not handlers.
  */
-import type { Connection } from '../../../src/index.js';
+import type { Connection } from 'dropsocket';
 
 /** One server() call. */
 export interface HandlerCall {

@@ -1,5 +1,5 @@
 import Add from '../../fixtures/handlers/valid/add.js';
-import type { Connection } from '../../../src/index.js';
+import type { Connection } from 'dropsocket';
 import { recordCall } from './_journal.js';
 
 /** The fixture add handler (a schema, and a side effect: it counts calls), journaled. */

@@ -1,5 +1,5 @@
 import Auth from '../../fixtures/handlers/valid/auth.js';
-import type { Connection } from '../../../src/index.js';
+import type { Connection } from 'dropsocket';
 import { recordCall } from './_journal.js';
 
 /** The fixture auth handler, journaled. */

@@ -1,5 +1,5 @@
 import Crash from '../../fixtures/handlers/valid/crash.js';
-import type { Connection } from '../../../src/index.js';
+import type { Connection } from 'dropsocket';
 import { recordCall } from './_journal.js';
 
 /** The fixture handler that throws (its text must never reach the peer), journaled. */

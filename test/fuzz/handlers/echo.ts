@@ -1,5 +1,5 @@
 import Echo from '../../fixtures/handlers/valid/echo.js';
-import type { Connection } from '../../../src/index.js';
+import type { Connection } from 'dropsocket';
 import { recordCall } from './_journal.js';
 
 /** The fixture echo handler, journaled. */

@@ -1,5 +1,5 @@
 import PublicInfo from '../../fixtures/handlers/valid/public-info.js';
-import type { Connection } from '../../../src/index.js';
+import type { Connection } from 'dropsocket';
 import { recordCall } from './_journal.js';
 
 /** The fixture skipAuth handler, journaled: the one name a fuzz socket may call before auth. */

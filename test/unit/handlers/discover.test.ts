@@ -133,6 +133,50 @@ QUnit.module('src/handlers/discover', () => {
       assert.true(error.cause instanceof Error, 'keeps the import error as cause');
     });
 
+    QUnit.test('every broken file is reported at once, each with its cause', async (assert) => {
+      await writeFile(join(dir, 'first.mjs'), "throw new Error('first cause');\n");
+      await writeFile(join(dir, 'second.mjs'), 'export default 42;\n');
+      await writeFile(join(dir, 'third.mjs'), "export default class Ok { static [Symbol.for('dropsocket.handler')] = true; }\n");
+      const error = await rejection(assert, dir);
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'), 'HANDLER_LOAD_FAILED');
+      assert.true(error.message.includes(`${join(dir, 'first.mjs')} failed to load: first cause`), 'names the first file and its cause');
+      assert.true(error.message.includes(`${join(dir, 'second.mjs')} must default-export`), 'names the second file');
+      assert.false(error.message.includes('third.mjs'), 'the good file is not blamed');
+    });
+
+    QUnit.test('a syntax error names its file and line', async (assert) => {
+      await writeFile(join(dir, 'typo.mjs'), 'export default class Typo {\n  server() { return 1 +; }\n}\n');
+      const error = await rejection(assert, dir);
+      assert.true(isSocketError(error, 'HANDLER_LOAD_FAILED'), 'HANDLER_LOAD_FAILED');
+      assert.true(error.message.includes(`${join(dir, 'typo.mjs')}:2`), `line 2 is named: ${error.message}`);
+    });
+
+    QUnit.test('a .cjs handler loads, as module.exports or as a compiled exports.default', async (assert) => {
+      const brand = "static [Symbol.for('dropsocket.handler')] = true; server() { return 'ok'; }";
+      await writeFile(join(dir, 'plain.cjs'), `module.exports = class Plain { ${brand} };\n`);
+      await writeFile(join(dir, 'compiled.cjs'), `Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = class Compiled { ${brand} };\n`);
+      const found = await discoverHandlers(dir);
+      assert.deepEqual(found.map((handler) => handler.name), ['compiled', 'plain']);
+      assert.true(found.every((handler) => isHandlerClass(handler.HandlerClass)));
+    });
+
+    QUnit.test('with skipBroken, broken files are warned about and the rest load', async (assert) => {
+      await writeFile(join(dir, 'broken.mjs'), "throw new Error('server-only dependency missing');\n");
+      await writeFile(join(dir, 'good.mjs'), "export default class Good { static [Symbol.for('dropsocket.handler')] = true; client() {} }\n");
+      const warnings: string[] = [];
+      const found = await discoverHandlers(dir, { skipBroken: true, warn: (message) => warnings.push(message) });
+      assert.deepEqual(found.map((handler) => handler.name), ['good']);
+      assert.strictEqual(warnings.length, 1);
+      assert.true(warnings[0]?.includes(join(dir, 'broken.mjs')), 'the warning names the file');
+    });
+
+    QUnit.test('a .tsx file is named in a warning, not loaded and not ignored silently', async (assert) => {
+      await writeFile(join(dir, 'widget.tsx'), 'export default 1;\n');
+      const warnings: string[] = [];
+      assert.deepEqual(await discoverHandlers(dir, { warn: (message) => warnings.push(message) }), []);
+      assert.true(warnings.some((message) => message.includes(join(dir, 'widget.tsx'))), 'warned');
+    });
+
     QUnit.test('a file with no default export is HANDLER_LOAD_FAILED', async (assert) => {
       await writeFile(join(dir, 'helper.mjs'), 'export const helper = 1;\n');
       const error = await rejection(assert, dir);

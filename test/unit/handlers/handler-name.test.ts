@@ -1,5 +1,5 @@
 import QUnit from 'qunit';
-import { handlerNameFromPath, isHandlerFile } from '../../../src/handlers/handler-name.js';
+import { handlerNameFromPath, isHandlerFile, isTypeScriptFile, isUnsupportedHandlerFile } from '../../../src/handlers/handler-name.js';
 
 QUnit.module('src/handlers/handler-name', () => {
   QUnit.module('handlerNameFromPath', () => {
@@ -28,12 +28,22 @@ QUnit.module('src/handlers/handler-name', () => {
   });
 
   QUnit.module('isHandlerFile', () => {
-    QUnit.test('.ts, .mts, .js and .mjs files are handlers', (assert) => {
-      for (const path of ['echo.ts', 'echo.mts', 'echo.js', 'echo.mjs', 'room/join.ts', 'a/b/c.mjs']) assert.true(isHandlerFile(path), path);
+    QUnit.test('.ts, .mts, .cts, .js, .mjs and .cjs files are handlers', (assert) => {
+      for (const path of ['echo.ts', 'echo.mts', 'echo.cts', 'echo.js', 'echo.mjs', 'echo.cjs', 'room/join.ts', 'a/b/c.mjs']) assert.true(isHandlerFile(path), path);
     });
 
     QUnit.test('other extensions are not', (assert) => {
-      for (const path of ['echo.json', 'echo.cts', 'echo.cjs', 'echo.tsx', 'README.md', 'echo']) assert.false(isHandlerFile(path), path);
+      for (const path of ['echo.json', 'echo.tsx', 'echo.jsx', 'README.md', 'echo']) assert.false(isHandlerFile(path), path);
+    });
+
+    QUnit.test('.tsx and .jsx files are named as unsupported rather than ignored silently', (assert) => {
+      for (const path of ['echo.tsx', 'room/join.jsx']) assert.true(isUnsupportedHandlerFile(path), path);
+      for (const path of ['echo.ts', '_helper.tsx', 'echo.test.tsx']) assert.false(isUnsupportedHandlerFile(path), path);
+    });
+
+    QUnit.test('only TypeScript extensions need the TypeScript loader', (assert) => {
+      for (const path of ['a.ts', 'a.mts', 'a.cts']) assert.true(isTypeScriptFile(path), path);
+      for (const path of ['a.js', 'a.mjs', 'a.cjs', 'a.d.ts']) assert.false(isTypeScriptFile(path), path);
     });
 
     QUnit.test('declaration files are skipped', (assert) => {
