@@ -3,11 +3,14 @@
  * it in-process and the bin is a shim.
  */
 import { SocketClient } from '../client/socket-client.js';
+import { loadConfig } from '../config/load-config.js';
 import { generateAuthKey } from '../crypto/psk.js';
 import { SocketError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import { SocketServer } from '../server/socket-server.js';
-import { USAGE, UsageError, parseCommand, type Command } from './args.js';
+import { COMMAND_USAGE, USAGE, UsageError, parseCommand, type Command } from './args.js';
+import { describeInit, initProject } from './init.js';
+import { packageVersion } from './version.js';
 
 /** What the CLI reads and writes. */
 export interface CliIo {
@@ -32,7 +35,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command.name) {
       case 'help':
-        io.stdout.write(`${USAGE}\n`);
+        io.stdout.write(`${command.command === undefined ? USAGE : COMMAND_USAGE[command.command]}\n`);
+        return EXIT.OK;
+      case 'version':
+        io.stdout.write(`${packageVersion()}\n`);
+        return EXIT.OK;
+      case 'init':
+        io.stdout.write(describeInit(await initProject(command.dir), process.cwd()));
         return EXIT.OK;
       case 'keygen':
         io.stdout.write(`${generateAuthKey()}\n`);
@@ -62,7 +71,7 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
   const stopped = io.stopSignal();
   const release = guardProcess(createLogger(server.config.logLevel));
   try {
-    io.stdout.write(`listening on ws://${server.config.host}:${server.port}\n`);
+    io.stdout.write(`listening on ${listeningUrl('ws', server.config.host, server.port)}\n`);
     const signal = await stopped;
     io.stderr.write(`${signal}: shutting down\n`);
     await server.reset();
@@ -90,8 +99,7 @@ function guardProcess(logger: Logger): () => void {
 
 async function call(command: Extract<Command, { name: 'call' }>, io: CliIo): Promise<number> {
   // A one-shot call needs no client() hooks and must not wait out reconnects.
-  const { port, address } = command;
-  const client = new SocketClient({ loadHandlers: false, maxReconnectAttempts: 0, port, address });
+  const client = new SocketClient({ loadHandlers: false, maxReconnectAttempts: 0, ...addressOf(command) });
   try {
     await client.init();
     const response = await client.request(command.request, command.data);
@@ -100,6 +108,23 @@ async function call(command: Extract<Command, { name: 'call' }>, io: CliIo): Pro
   } finally {
     await client.reset();
   }
+}
+
+/**
+ * Flags win over the environment: `--port` replaces the port of the address the settings
+ * give (SOCKET_ADDRESS, or the default), which on its own would ignore the port.
+ */
+function addressOf(command: Extract<Command, { name: 'call' }>): { address?: string } {
+  if (command.address !== undefined) return { address: command.address };
+  if (command.port === undefined) return {};
+  const url = new URL(loadConfig({ port: command.port }).address);
+  url.port = String(command.port);
+  return { address: url.href };
+}
+
+/** `ws://HOST:PORT`, with an IPv6 host in brackets as URLs require. */
+export function listeningUrl(scheme: string, host: string, port: number): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 function describe(error: unknown): string {

@@ -4,6 +4,7 @@
  * first TypeScript file is met, so a project of `.js` handlers never pays for it.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { isTypeScriptFile } from './handler-name.js';
 
@@ -12,6 +13,10 @@ let typescriptLoader: Promise<void> | undefined;
 /** The file's default export, unwrapped from CommonJS interop. @throws the import's own error */
 export async function importDefaultExport(file: string): Promise<unknown> {
   if (isTypeScriptFile(file)) await loadTypeScriptSupport();
+  // A .cts file goes through Node's CommonJS loader, not import(): on Node 20, CommonJS
+  // that a loader hook compiled and import() evaluates cannot require() an ES module
+  // ("request for ... is not in cache"), and handlers require 'dropsocket', an ES module.
+  if (file.endsWith('.cts')) return unwrapCommonJsDefault(createRequire(import.meta.url)(file));
   const namespace = (await import(pathToFileURL(file).href)) as { default?: unknown };
   return unwrapCommonJsDefault(namespace.default);
 }

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import QUnit from 'qunit';
@@ -18,7 +18,7 @@ const BIN = join(ROOT, 'bin', 'dropsocket.js');
 /** Keys in `dropsocket keygen` form, so no scrypt runs at startup. */
 const SERVER_KEY = 'ZTJlLXNlcnZlci1rZXktZm9yLWRyb3Bzb2NrZXQtMDE';
 const OTHER_KEY = 'ZTJlLW90aGVyLWtleS1mb3ItZHJvcHNvY2tldC0wMDE';
-const LISTENING = /^listening on ws:\/\/([^\s:]+):(\d+)$/m;
+const LISTENING = /^listening on ws:\/\/(\[[^\]\s]+\]|[^\s:]+):(\d+)$/m;
 /** Deadline of one CLI process; startup through tsx takes well under a second. */
 const PROCESS_MS = 8000;
 
@@ -73,8 +73,8 @@ async function runCli(args: string[], settings: Env = {}): Promise<Finished> {
 }
 
 /** Starts `serve` and resolves once it printed its listening line. */
-async function startServe(settings: Env, cwd = ROOT): Promise<RunningServe> {
-  const run = spawnCli(['serve'], settings, cwd);
+async function startServe(settings: Env, cwd = ROOT, flags: string[] = []): Promise<RunningServe> {
+  const run = spawnCli(['serve', ...flags], settings, cwd);
   const listening = new Promise<RegExpExecArray>((resolve, reject) => {
     const check = (): void => {
       const found = LISTENING.exec(run.stdout());
@@ -101,6 +101,19 @@ QUnit.module('e2e: dropsocket CLI', (hooks) => {
       }
     }
     children.clear();
+  });
+
+  QUnit.test('serve --host ::1 prints the IPv6 address in brackets, and call --port reaches it', async (assert) => {
+    const server = await startServe({ SOCKET_AUTH_KEY: SERVER_KEY }, ROOT, ['--host', '::1']);
+    assert.strictEqual(server.stdout(), `listening on ws://[::1]:${server.port}\n`);
+    const call = await runCli(['call', 'echo', '{"v6":true}', '--address', `ws://[::1]:${server.port}`], { SOCKET_AUTH_KEY: SERVER_KEY });
+    assert.strictEqual(call.stdout, '{"v6":true}\n', call.stderr);
+  });
+
+  QUnit.test('--version prints the version from package.json and exits 0', async (assert) => {
+    const { version } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const run = await runCli(['--version']);
+    assert.deepEqual([run.code, run.stdout], [0, `${version}\n`]);
   });
 
   QUnit.test('serve starts on the example handlers and prints listening on ws://HOST:PORT on stdout', async (assert) => {

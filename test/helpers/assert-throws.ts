@@ -44,13 +44,13 @@ export function assertThrowsCode(
   });
 }
 
-/** Asserts that `run` throws an instance of `type` (a programming error such as RangeError). */
-export function assertThrowsType(
+/** Asserts that `run` throws an instance of `type`, and returns it for further checks. */
+export function assertThrowsType<E extends Error>(
   assert: Assert,
   run: () => unknown,
-  type: abstract new (...args: never[]) => Error,
+  type: abstract new (...args: never[]) => E,
   message?: string,
-): void {
+): E | undefined {
   const thrown = capture(run);
   assert.pushResult({
     result: thrown.error instanceof type,
@@ -58,4 +58,5 @@ export function assertThrowsType(
     expected: type.name,
     message: message ?? `throws ${type.name}`,
   });
+  return thrown.error instanceof type ? (thrown.error as E) : undefined;
 }

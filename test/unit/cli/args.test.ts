@@ -27,6 +27,13 @@ QUnit.module('src/cli/args', () => {
       }
     });
 
+    QUnit.test('a negative port is refused as a port, not as an ambiguous flag', (assert) => {
+      for (const argv of [['serve', '--port', '-1'], ['call', 'echo', '--port', '-80']]) {
+        const error = assertThrowsType(assert, () => parseCommand(argv), UsageError, argv.join(' '));
+        assert.true(error?.message.startsWith('--port must be an integer from 0 to 65535'), error?.message);
+      }
+    });
+
     QUnit.test('a flag without its value is a UsageError', (assert) => {
       assertThrowsType(assert, () => parseCommand(['serve', '--port']), UsageError);
     });
@@ -37,6 +44,11 @@ QUnit.module('src/cli/args', () => {
   });
 
   QUnit.module('call', () => {
+    QUnit.test('--port and --address together are a UsageError: the address already names a port', (assert) => {
+      const error = assertThrowsType(assert, () => parseCommand(['call', 'echo', '--port', '1', '--address', 'ws://h:2']), UsageError);
+      assert.true(error?.message.includes('not both'), error?.message);
+    });
+
     QUnit.test('a request without JSON sends undefined data', (assert) => {
       assert.deepEqual(parseCommand(['call', 'whoami']), { name: 'call', request: 'whoami', data: undefined });
     });
@@ -70,9 +82,10 @@ QUnit.module('src/cli/args', () => {
     });
 
     QUnit.test('--help, -h, help and no command at all ask for help', (assert) => {
-      for (const argv of [['--help'], ['-h'], ['help'], [], ['serve', '--help'], ['call', 'echo', '-h']]) {
+      for (const argv of [['--help'], ['-h'], ['help'], []]) {
         assert.deepEqual(parseCommand(argv), { name: 'help' }, argv.join(' ') || '(empty)');
       }
+      assert.deepEqual(parseCommand(['call', 'echo', '-h']), { name: 'help', command: 'call' });
     });
 
     QUnit.test('an unknown command is a UsageError', (assert) => {
@@ -84,7 +97,27 @@ QUnit.module('src/cli/args', () => {
     });
 
     QUnit.test('the usage text names every command', (assert) => {
-      for (const command of ['serve', 'call', 'keygen']) assert.true(USAGE.includes(`dropsocket ${command}`), command);
+      for (const command of ['serve', 'call', 'init', 'keygen']) assert.true(USAGE.includes(`dropsocket ${command}`), command);
+      assert.true(USAGE.includes('--version'));
+    });
+
+    QUnit.test('--version, -v and version ask for the version, with or without a command', (assert) => {
+      for (const argv of [['--version'], ['-v'], ['version'], ['serve', '--version']]) assert.deepEqual(parseCommand(argv), { name: 'version' }, argv.join(' '));
+    });
+
+    QUnit.test('COMMAND --help and help COMMAND ask for that command\'s help', (assert) => {
+      assert.deepEqual(parseCommand(['serve', '--help']), { name: 'help', command: 'serve' });
+      assert.deepEqual(parseCommand(['help', 'call']), { name: 'help', command: 'call' });
+      assert.deepEqual(parseCommand(['help', 'nonsense']), { name: 'help' });
+    });
+  });
+
+  QUnit.module('init', () => {
+    QUnit.test('init takes an optional folder, the current one by default', (assert) => {
+      assert.deepEqual(parseCommand(['init']), { name: 'init', dir: '.' });
+      assert.deepEqual(parseCommand(['init', 'my-app']), { name: 'init', dir: 'my-app' });
+      assertThrowsType(assert, () => parseCommand(['init', 'a', 'b']), UsageError);
+      assertThrowsType(assert, () => parseCommand(['init', '--port', '1']), UsageError);
     });
   });
 });

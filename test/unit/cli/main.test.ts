@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import QUnit from 'qunit';
-import { EXIT, runCli, type CliIo } from '../../../src/cli/main.js';
-import { USAGE } from '../../../src/cli/args.js';
+import { EXIT, listeningUrl, runCli, type CliIo } from '../../../src/cli/main.js';
+import { COMMAND_USAGE, USAGE } from '../../../src/cli/args.js';
 import { SocketServer } from '../../../src/index.js';
 import { TEST_KEY, fixtureHandlers, resetAll } from '../../helpers/start-server.js';
 import { within } from '../../helpers/wait-for.js';
@@ -115,6 +116,23 @@ QUnit.module('src/cli/main', (hooks) => {
       assert.strictEqual(io.stdout.text, `${USAGE}\n`);
     });
 
+    QUnit.test('--version and -v print the package version and exit 0', async (assert) => {
+      const { version } = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+      for (const flag of ['--version', '-v', 'version']) {
+        const io = fakeIo();
+        assert.strictEqual(await runCli([flag], io), EXIT.OK, flag);
+        assert.strictEqual(io.stdout.text, `${version}\n`, flag);
+      }
+    });
+
+    QUnit.test('COMMAND --help prints the usage of that command', async (assert) => {
+      for (const command of ['serve', 'call', 'init', 'keygen'] as const) {
+        const io = fakeIo();
+        assert.strictEqual(await runCli([command, '--help'], io), EXIT.OK, command);
+        assert.strictEqual(io.stdout.text, `${COMMAND_USAGE[command]}\n`, command);
+      }
+    });
+
     QUnit.test('a usage error prints the usage on stderr and exits 2', async (assert) => {
       for (const argv of [['frobnicate'], ['call'], ['call', 'echo', '{bad json'], ['serve', '--port', 'x']]) {
         const io = fakeIo();
@@ -122,6 +140,14 @@ QUnit.module('src/cli/main', (hooks) => {
         assert.true(io.stderr.text.includes(USAGE), 'usage on stderr');
         assert.strictEqual(io.stdout.text, '', 'nothing on stdout');
       }
+    });
+  });
+
+  QUnit.module('listeningUrl', () => {
+    QUnit.test('an IPv6 host is bracketed, names and IPv4 are not', (assert) => {
+      assert.strictEqual(listeningUrl('ws', '::1', 80), 'ws://[::1]:80');
+      assert.strictEqual(listeningUrl('wss', '127.0.0.1', 443), 'wss://127.0.0.1:443');
+      assert.strictEqual(listeningUrl('ws', 'localhost', 1), 'ws://localhost:1');
     });
   });
 
@@ -179,6 +205,14 @@ QUnit.module('src/cli/main', (hooks) => {
       const caller = fakeIo();
       assert.strictEqual(await within(runCli(['call', 'failWithCode'], caller), undefined, 'call'), EXIT.FAILED);
       assert.true(caller.stderr.text.includes('ROOM_FULL'), caller.stderr.text);
+    });
+
+    QUnit.test('call --port wins over SOCKET_ADDRESS', async (assert) => {
+      const server = await serve();
+      process.env.SOCKET_ADDRESS = `ws://127.0.0.1:${await closedPort()}`;
+      const caller = fakeIo();
+      assert.strictEqual(await within(runCli(['call', 'echo', '{"a":2}', '--port', String(server.port)], caller), undefined, 'call'), EXIT.OK, caller.stderr.text);
+      assert.strictEqual(caller.stdout.text, '{"a":2}\n');
     });
 
     QUnit.test('serve flags win over the environment', async (assert) => {
