@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 // The compiled CLI; tsx is loaded later, and only if a handler file is TypeScript.
+import module from 'node:module';
+
+// Node 22.1+ keeps compiled code on disk, which shortens every later start; older Nodes
+// have no such cache and start as before.
+module.enableCompileCache?.();
+
 try {
   await import('../dist/src/cli/bin.js');
 } catch (error) {
