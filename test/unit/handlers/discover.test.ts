@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QUnit from 'qunit';
 import { useTempDir } from '../../helpers/temp-dir.js';
@@ -175,6 +175,21 @@ QUnit.module('src/handlers/discover', () => {
       const warnings: string[] = [];
       assert.deepEqual(await discoverHandlers(dir, { warn: (message) => warnings.push(message) }), []);
       assert.true(warnings.some((message) => message.includes(join(dir, 'widget.tsx'))), 'warned');
+    });
+
+    QUnit.test('linked folders are followed, a link loop ends, hidden and _private folders are not walked', async (assert) => {
+      const handler = "export default class H { static [Symbol.for('dropsocket.handler')] = true; server() {} }\n";
+      await mkdir(join(dir, 'real'));
+      await writeFile(join(dir, 'real', 'one.mjs'), handler);
+      await symlink(join(dir, 'real'), join(dir, 'linked'));
+      await symlink(dir, join(dir, 'real', 'loop'));
+      for (const hidden of ['.git', '_private']) {
+        await mkdir(join(dir, hidden));
+        // Broken on purpose: loading either would fail discovery.
+        await writeFile(join(dir, hidden, 'broken.mjs'), "throw new Error('must not load');\n");
+      }
+      const names = (await discoverHandlers(dir)).map((found) => found.name).sort();
+      assert.deepEqual(names, ['linked.one', 'real.one']);
     });
 
     QUnit.test('a file with no default export is HANDLER_LOAD_FAILED', async (assert) => {
