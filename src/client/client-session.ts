@@ -93,6 +93,10 @@ export class ClientSession {
       if (this.#link.established) settle();
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // Any frame proves the link alive. A client sending over the server's rate limit has
+      // its beat queued behind its own messages (the server reads it at the rate); the
+      // answers to those messages still show the server is there.
+      if (this.#heartbeatDeadline !== undefined) this.heartbeatAnswered();
       try {
         const received = this.#link.receive(data, isBinary);
         if (received.reply !== undefined) socket.send(received.reply);

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import { CLOSE_CODES } from '../protocol/constants.js';
 import { encodeEnvelope, type Envelope } from '../protocol/envelope.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
-import { TokenBucket } from './rate-limit.js';
+import { ReadThrottle } from './read-throttle.js';
 import type { RoomIndex } from './rooms.js';
 
 /** After a close frame is sent, how long a peer gets to answer before the socket is destroyed. */
@@ -31,6 +31,8 @@ export interface ConnectionContext {
   now(): number;
   /** Called once, when the socket has closed. */
   closed(connection: Connection, code: number, reason: string): void;
+  /** Called when the rate limit pauses reading this connection, with the planned pause in ms. */
+  throttled?(connection: Connection, pauseMs: number): void;
 }
 
 /** The transport under the WebSocket, as the server's upgrade handed it over. */
@@ -50,7 +52,8 @@ export class Connection {
   readonly #socket: WebSocket;
   readonly #link: EnvelopeLink;
   readonly #context: ConnectionContext;
-  readonly #bucket: TokenBucket | undefined;
+  /** Absent when the rate limit is off: then nothing is counted at all. */
+  readonly #throttle: ReadThrottle | undefined;
   readonly #rawSocket: RawSocket;
   #authenticated = false;
   #authTimer: ReturnType<typeof setTimeout> | undefined;
@@ -75,7 +78,9 @@ export class Connection {
     this.#context = context;
     this.lastSeen = context.now();
     const { rateLimit, rateBurst, authTimeout } = context.config;
-    this.#bucket = Number.isFinite(rateLimit) ? new TokenBucket(rateLimit, rateBurst, this.lastSeen) : undefined;
+    this.#throttle = Number.isFinite(rateLimit)
+      ? new ReadThrottle(socket, { rate: rateLimit, burst: rateBurst, now: context.now, onPause: (ms) => context.throttled?.(this, ms) })
+      : undefined;
     this.#authTimer = setTimeout(() => this.fail(new SocketError('AUTH_TIMEOUT')), authTimeout);
     this.#authTimer.unref();
     socket.on('close', (code, reason) => this.#onClose(code, reason.toString()));
@@ -89,6 +94,14 @@ export class Connection {
   /** Rooms this connection is in. */
   get rooms(): ReadonlySet<string> {
     return this.#rooms ?? new Set();
+  }
+
+  /**
+   * Whether the rate limit has paused reading this connection. A paused connection is
+   * sending (that is why it is paused), so the liveness sweep counts it as alive. @internal
+   */
+  get readPaused(): boolean {
+    return this.#throttle?.paused ?? false;
   }
 
   /** Whether frames can still be sent. */
@@ -139,6 +152,8 @@ export class Connection {
     this.#closeCode = code;
     this.#closeReason = reason;
     clearTimeout(this.#authTimer);
+    // A paused socket could not read the peer's close frame.
+    this.#throttle?.stop();
     this.#socket.close(code, reason);
     // A peer that never answers the close frame (or never reads) must not pin the socket.
     setTimeout(() => this.#socket.terminate(), CLOSE_GRACE_MS).unref();
@@ -151,17 +166,27 @@ export class Connection {
     this.close(error.closeCode ?? CLOSE_CODES.MALFORMED_FRAME, error.code);
   }
 
-  /** Handles one frame: rate limit, handshake or decode. @internal @throws SocketError */
+  /** Handles one frame: handshake or decode, and the rate limit. @internal @throws SocketError */
   receive(frame: Buffer, isBinary: boolean): Envelope | undefined {
     // ws delivers frames that arrive while our close is in flight; once this side has
     // decided to close, nothing more is opened or dispatched (a refused frame must not let
     // the frames queued behind it run).
     if (this.#closeCode !== undefined) return undefined;
     this.lastSeen = this.#context.now();
-    if (this.#bucket !== undefined && !this.#bucket.take(this.lastSeen)) throw new SocketError('RATE_LIMITED');
     const received = this.#link.receive(frame, isBinary);
     if (received.reply !== undefined) this.#socket.send(received.reply);
+    // Handshake frames are not charged: one per connection, before any message.
+    if (received.envelope !== undefined) this.charge(1);
     return received.envelope;
+  }
+
+  /**
+   * Charges `count` messages to the rate limit (a no-op when it is off). Every message
+   * counts, heartbeats and auth included; over the rate, reading pauses (never a close).
+   * @internal
+   */
+  charge(count: number): void {
+    this.#throttle?.charge(count);
   }
 
   /** Sends one envelope; false when the connection is closed or the send failed. @internal */
@@ -243,6 +268,7 @@ export class Connection {
 
   #onClose(code: number, reason: string): void {
     clearTimeout(this.#authTimer);
+    this.#throttle?.stop();
     const ownCode = this.#closeCode;
     this.#closeCode ??= code;
     this.#pending?.rejectAll(new SocketError('DISCONNECTED'));

@@ -12,6 +12,8 @@ export const SILENT_INTERVALS_BEFORE_DROP = 2.5;
 export interface Watched {
   /** Time (ms, same clock as `now`) the last frame arrived. */
   readonly lastSeen: number;
+  /** True while this side paused reading the connection (rate limit): it is sending, so alive. */
+  readonly readPaused?: boolean;
 }
 
 /** Options of {@link LivenessSweep}. */
@@ -45,7 +47,7 @@ export class LivenessSweep<T extends Watched> {
     const now = (this.options.now ?? performance.now.bind(performance))();
     const limit = this.options.heartBeatInterval * SILENT_INTERVALS_BEFORE_DROP;
     const silent: T[] = [];
-    for (const connection of this.options.connections()) if (now - connection.lastSeen > limit) silent.push(connection);
+    for (const connection of this.options.connections()) if (now - connection.lastSeen > limit && connection.readPaused !== true) silent.push(connection);
     for (const connection of silent) this.options.onSilent(connection);
   }
 }

@@ -50,6 +50,8 @@ export interface SocketServerEvents {
   connect: [connection: Connection];
   authenticated: [connection: Connection];
   disconnect: [connection: Connection, code: number, reason: string];
+  /** The rate limit paused reading a connection for about `pauseMs` (countable by metrics). */
+  throttled: [connection: Connection, pauseMs: number];
 }
 
 type State = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
@@ -103,6 +105,7 @@ export class SocketServer {
       rooms: this.#rooms,
       now: monotonicNow,
       closed: (connection, code, reason) => this.#closed(connection, code, reason),
+      throttled: (connection, pauseMs) => this.#emit('throttled', connection, pauseMs),
     };
     if (singleton) SocketServer.instance = this;
   }
@@ -271,7 +274,8 @@ export class SocketServer {
   }
 
   #emit<E extends keyof SocketServerEvents>(event: E, ...args: SocketServerEvents[E]): void {
-    const hook = { connect: this.onClientConnect, authenticated: this.onClientAuthenticated, disconnect: this.onClientDisconnect }[event];
+    const hooks = { connect: this.onClientConnect, authenticated: this.onClientAuthenticated, disconnect: this.onClientDisconnect };
+    const hook = hooks[event as keyof typeof hooks];
     try {
       (hook as ((...values: SocketServerEvents[E]) => void) | undefined)?.(...args);
       (this.events.emit as (event: E, ...values: SocketServerEvents[E]) => boolean)(event, ...args);

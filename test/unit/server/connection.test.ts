@@ -13,6 +13,7 @@ import { RoomIndex } from '../../../src/server/rooms.js';
 class FakeSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
+  isPaused = false;
   bufferedAmount = 0;
   sent: Array<string | Buffer> = [];
   closedWith: [number, string] | undefined;
@@ -25,6 +26,12 @@ class FakeSocket extends EventEmitter {
   }
   terminate(): void {
     this.readyState = 3;
+  }
+  pause(): void {
+    this.isPaused = true;
+  }
+  resume(): void {
+    this.isPaused = false;
   }
 }
 
@@ -100,10 +107,26 @@ QUnit.module('src/server/connection', (hooks) => {
     assert.deepEqual(closed.firstCall.args.slice(1), [4008, 'RATE_LIMITED'], 'not the 1006 of the dead link');
   });
 
-  QUnit.test('the rate limit throws RATE_LIMITED once the burst is spent', (assert) => {
-    const { connection } = setup({ receive: () => ({}) }, { rateLimit: 1, rateBurst: 2 });
+  QUnit.test('over the rate limit, reading pauses and the message is still handled; close lifts the pause', (assert) => {
+    const { socket, connection } = setup({ receive: () => ({ envelope: { request: 'echo' } }) }, { rateLimit: 1, rateBurst: 2 });
     connection.receive(Buffer.from('a'), false);
     connection.receive(Buffer.from('b'), false);
-    assert.throws(() => connection.receive(Buffer.from('c'), false), (error: unknown) => (error as SocketError).code === 'RATE_LIMITED');
+    assert.false(socket.isPaused);
+    assert.deepEqual(connection.receive(Buffer.from('c'), false), { request: 'echo' }, 'not refused: slowed');
+    assert.true(socket.isPaused);
+    assert.true(connection.readPaused);
+    assert.strictEqual(socket.closedWith, undefined);
+    connection.close(1000, 'bye');
+    assert.false(socket.isPaused, 'a paused socket could not read the close handshake');
+  });
+
+  QUnit.test('handshake frames are not charged; with the limit off nothing is counted', (assert) => {
+    const handshake = setup({ receive: () => ({ reply: Buffer.from('frame 2') }) }, { rateLimit: 1, rateBurst: 1 });
+    for (let i = 0; i < 5; i++) handshake.connection.receive(Buffer.from('h'), true);
+    assert.false(handshake.socket.isPaused);
+    const off = setup({ receive: () => ({ envelope: { request: 'echo' } }) });
+    for (let i = 0; i < 5000; i++) off.connection.receive(Buffer.from('a'), false);
+    assert.false(off.socket.isPaused);
+    assert.strictEqual(clock.countTimers(), 2, 'only the two auth timers: no rate timer');
   });
 });

@@ -39,6 +39,17 @@ QUnit.module('src/server/liveness', (hooks) => {
     assert.strictEqual(onSilent.firstCall.args[0], silent);
   });
 
+  QUnit.test('a connection whose reading the rate limit paused is alive, however long since a frame was read', (assert) => {
+    const paused = { lastSeen: 0, readPaused: true };
+    const onSilent = sinon.spy();
+    start([paused], onSilent);
+    clock.tick(10_000);
+    assert.strictEqual(onSilent.callCount, 0, 'it is sending: that is why it is paused');
+    paused.readPaused = false;
+    clock.tick(500);
+    assert.strictEqual(onSilent.callCount, 1);
+  });
+
   QUnit.test('a connection seen recently is not reported', (assert) => {
     const silent = { lastSeen: 0 };
     const chatty = { lastSeen: 0 };
