@@ -3,7 +3,7 @@ export { SocketServer } from './server/socket-server.js';
 export type { BroadcastOptions, SocketServerEvents, SocketServerOptions } from './server/socket-server.js';
 export type { Connection, RequestOptions } from './server/connection.js';
 export { SocketClient } from './client/socket-client.js';
-export type { ClientRequestOptions, SocketClientEvents, SocketClientOptions } from './client/socket-client.js';
+export type { ClientRequestOptions, ClientState, SocketClientEvents, SocketClientOptions } from './client/socket-client.js';
 export { Handler } from './handlers/handler.js';
 export type { HandlerClass } from './handlers/handler.js';
 export type { SchemaIssue, SchemaResult, StandardSchema } from './handlers/standard-schema.js';

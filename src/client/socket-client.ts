@@ -16,7 +16,7 @@ import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../prot
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
 import { ClientSession, errorForEarlyClose } from './client-session.js';
-import { reconnectDelay } from './reconnect.js';
+import { reconnectDelay, shouldReconnect } from './reconnect.js';
 
 /** Constructor options: any setting (wins over the environment), plus a logger. */
 export interface SocketClientOptions extends ConfigOptions {
@@ -48,7 +48,12 @@ export interface SocketClientEvents {
   serverError: [request: string, error: SocketError];
 }
 
-type State = 'new' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
+/**
+ * Where the client is: `new` (init() not called, or it failed and may be retried),
+ * `connecting`, `ready`, `reconnecting`, `closed` (by close(), by a deliberate server close,
+ * or after the last reconnect attempt; init() connects again).
+ */
+export type ClientState = 'new' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
 /** The dropsocket client. A singleton: `new SocketClient()` returns the existing instance. */
 export class SocketClient {
@@ -68,7 +73,7 @@ export class SocketClient {
 
   #logger!: Logger;
   #loadHandlers = true;
-  #state: State = 'new';
+  #state: ClientState = 'new';
   #registry: HandlerRegistry | undefined;
   #psk: Buffer | null = null;
   #session: ClientSession | undefined;
@@ -92,6 +97,11 @@ export class SocketClient {
     return this.#registry?.instances ?? new Map();
   }
 
+  /** Where the client is in its life; see {@link ClientState}. */
+  get state(): ClientState {
+    return this.#state;
+  }
+
   /** Whether the client is connected and authenticated. */
   get ready(): boolean {
     return this.#state === 'ready' && this.#session?.isOpen === true;
@@ -102,15 +112,18 @@ export class SocketClient {
    * @throws SocketError `CONNECT_FAILED`, `HANDSHAKE_FAILED`, `AUTH_FAILED` (or the auth handler's code), `TIMEOUT`.
    */
   init(): Promise<void> {
-    this.#init ??= this.#initOnce();
+    // A failed init() is not cached: a retry loop must succeed once the server is up.
+    this.#init ??= this.#initOnce().catch((error: unknown) => {
+      this.#init = undefined;
+      throw error;
+    });
     return this.#init;
   }
 
   async #initOnce(): Promise<void> {
     this.#state = 'connecting';
     try {
-      const discovered = this.#loadHandlers ? await discoverHandlers(this.config.handlerDir, { required: false, skipBroken: true, warn: (message) => this.#logger.warn(message) }) : [];
-      this.#registry = new HandlerRegistry(discovered, 'client', this);
+      this.#registry ??= new HandlerRegistry(await this.#discover(), 'client', this);
       if (this.config.usingDevelopmentKey) this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key.');
       this.#psk = this.config.encryption ? derivePsk(this.config.authKey) : null;
       await this.#connect();
@@ -120,9 +133,14 @@ export class SocketClient {
       }
       this.#state = 'ready';
     } catch (error) {
-      this.#state = 'closed';
+      this.#state = this.#state === 'connecting' ? 'new' : 'closed';
       throw error;
     }
+  }
+
+  #discover(): ReturnType<typeof discoverHandlers> {
+    if (!this.#loadHandlers) return Promise.resolve([]);
+    return discoverHandlers(this.config.handlerDir, { required: false, skipBroken: true, warn: (message) => this.#logger.warn(message) });
   }
 
   /** Opens a session and authenticates on it; the session is current only once auth succeeded. */
@@ -204,8 +222,13 @@ export class SocketClient {
     // Reject at the drop, not at each request's deadline: no request outlives its socket.
     // Before auth completed, the close code says why (4001 auth, 4002 key, ...).
     this.#pending.rejectAll(this.#state === 'ready' ? new SocketError('DISCONNECTED') : errorForEarlyClose(code));
+    const reconnect = this.#state === 'ready' && shouldReconnect(code);
+    if (this.#state === 'ready' && !reconnect) {
+      this.#logger.warn('the server closed the connection on purpose; not reconnecting', { code, reason });
+      this.#becomeClosed();
+    }
     this.#emit('disconnect', code, reason);
-    if (this.#state === 'ready') void this.#reconnect();
+    if (reconnect) void this.#reconnect();
   }
 
   async #reconnect(): Promise<void> {
@@ -227,8 +250,14 @@ export class SocketClient {
       this.#emit('reconnected');
       return;
     }
-    this.#state = 'closed';
+    this.#becomeClosed();
     this.#emit('reconnectFailed');
+  }
+
+  /** Ends in `closed`; a later init() connects again (a running one fails CLIENT_CLOSED). */
+  #becomeClosed(): void {
+    if (this.#state !== 'connecting') this.#init = undefined;
+    this.#state = 'closed';
   }
 
   #sleep(ms: number): Promise<void> {
@@ -244,7 +273,7 @@ export class SocketClient {
 
   /** Closes on purpose: no reconnect; pending requests are rejected `DISCONNECTED`. */
   async close(): Promise<void> {
-    this.#state = 'closed';
+    this.#becomeClosed();
     this.#wakeReconnect?.();
     const session = this.#session;
     if (session === undefined) return;

@@ -121,7 +121,8 @@ export class SocketServer {
   }
 
   /**
-   * Discovers handlers, checks for `auth`, derives the key, and listens.
+   * Discovers handlers, checks for `auth`, derives the key, and listens. After a failure it
+   * may be called again.
    * @throws SocketError `MISSING_AUTH_HANDLER`, `HANDLER_LOAD_FAILED`, `DUPLICATE_HANDLER`, `LISTEN_FAILED`.
    */
   async init(): Promise<void> {
@@ -131,8 +132,13 @@ export class SocketServer {
       await this.#start();
       this.#state = 'listening';
     } catch (error) {
-      this.#state = 'closed';
+      // Nothing was left running, so a later init() may try again (the port was busy,
+      // a handler file was broken and got fixed).
+      this.#state = 'new';
       void this.#endpoint?.close();
+      this.#endpoint = undefined;
+      this.#liveness?.stop();
+      this.#liveness = undefined;
       throw error;
     }
   }

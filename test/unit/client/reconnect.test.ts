@@ -1,5 +1,5 @@
 import QUnit from 'qunit';
-import { reconnectDelay, type BackoffPolicy } from '../../../src/client/reconnect.js';
+import { reconnectDelay, shouldReconnect, type BackoffPolicy } from '../../../src/client/reconnect.js';
 
 const policy: BackoffPolicy = { baseDelay: 1000, maxDelay: 60_000 };
 const top = (): number => 1;
@@ -50,5 +50,10 @@ QUnit.module('src/client/reconnect', () => {
 
   QUnit.test('delays are whole milliseconds', (assert) => {
     assert.true(Number.isInteger(reconnectDelay(1, { baseDelay: 333, maxDelay: 10_000 }, () => 0.123)));
+  });
+
+  QUnit.test('a deliberate server close (1000 kick, 4001 auth) does not reconnect; losses and faults do', (assert) => {
+    assert.deepEqual([1000, 4001].map(shouldReconnect), [false, false]);
+    assert.deepEqual([1001, 1006, 1009, 4002, 4003, 4004, 4008, 4999].map(shouldReconnect), [true, true, true, true, true, true, true, true]);
   });
 });

@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:net';
+import QUnit from 'qunit';
+import { SocketClient, SocketServer, silentLogger, type Connection, type SocketError } from '../../src/index.js';
+import { clientOptionsFor, fixtureHandlers, resetAll, startServer, TEST_KEY } from '../helpers/start-server.js';
+import { nextEvent, within } from '../helpers/wait-for.js';
+
+/** A TCP listener that holds a loopback port so that a SocketServer cannot take it. */
+async function occupyPort(): Promise<{ blocker: Server; port: number }> {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  return { blocker, port: (blocker.address() as { port: number }).port };
+}
+
+const closeBlocker = (blocker: Server): Promise<void> => new Promise((resolve) => blocker.close(() => resolve()));
+
+for (const encryption of [false, true]) {
+  QUnit.module(`integration: lifecycle (encryption ${encryption ? 'on' : 'off'})`, (hooks) => {
+    hooks.afterEach(resetAll);
+
+    QUnit.test('a client init() retry loop succeeds once the server is up', async (assert) => {
+      const { blocker, port } = await occupyPort();
+      await closeBlocker(blocker);
+      const client = new SocketClient({ address: `ws://127.0.0.1:${port}`, handlerDir: fixtureHandlers('valid'), authKey: TEST_KEY, encryption, logger: silentLogger });
+      const first = (await client.init().catch((e: unknown) => e)) as SocketError;
+      assert.strictEqual(first.code, 'CONNECT_FAILED');
+      assert.strictEqual(client.state, 'new', 'a failed init() leaves the client ready to try again');
+      assert.strictEqual(new SocketClient(), client, 'the singleton is still the one to retry with');
+      await startServer({ encryption, port });
+      const codes: string[] = [];
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          await client.init();
+          break;
+        } catch (error) {
+          codes.push((error as SocketError).code);
+        }
+      }
+      assert.deepEqual(codes, [], 'the first retry after the server is up succeeds');
+      assert.strictEqual(client.state, 'ready');
+      assert.strictEqual(await client.request('echo', 'up'), 'up');
+    });
+
+    QUnit.test('a server init() that failed LISTEN_FAILED (port in use) can be retried', async (assert) => {
+      const { blocker, port } = await occupyPort();
+      const server = new SocketServer({ port, host: '127.0.0.1', handlerDir: fixtureHandlers('valid'), authKey: TEST_KEY, encryption, logger: silentLogger });
+      const error = (await server.init().catch((e: unknown) => e)) as SocketError;
+      assert.strictEqual(error.code, 'LISTEN_FAILED');
+      await closeBlocker(blocker);
+      await server.init();
+      assert.strictEqual(server.port, port);
+      const client = new SocketClient(clientOptionsFor(server));
+      await client.init();
+      assert.strictEqual(await client.request('echo', 'listening'), 'listening');
+    });
+
+    for (const [code, why] of [[1000, 'a kick'], [4001, 'auth revoked']] as const) {
+      QUnit.test(`a deliberate server close (${code}, ${why}) does not reconnect; the client reports it and may init() again`, async (assert) => {
+        const server = await startServer({ encryption });
+        const client = new SocketClient(clientOptionsFor(server, { reconnectBaseDelay: 10, reconnectMaxDelay: 20 }));
+        await client.init();
+        const reconnecting: number[] = [];
+        client.events.on('reconnecting', (attempt) => reconnecting.push(attempt));
+        let stateAtDisconnect = '';
+        client.onDisconnect = () => (stateAtDisconnect = client.state);
+        const disconnected = nextEvent<[number, string]>(client.events, 'disconnect');
+        const [connection] = server.clientMap.values() as Iterable<Connection>;
+        connection!.close(code, 'bye');
+        const [closeCode, reason] = await disconnected;
+        assert.deepEqual([closeCode, reason], [code, 'bye']);
+        assert.strictEqual(stateAtDisconnect, 'closed', 'onDisconnect already sees the client closed');
+        assert.deepEqual(reconnecting, [], 'no reconnect was scheduled');
+        assert.strictEqual(((await client.request('echo', 1).catch((e: unknown) => e)) as SocketError).code, 'NOT_CONNECTED');
+        await client.init();
+        assert.strictEqual(await client.request('echo', 'again'), 'again', 'init() connects again after such a close');
+      });
+    }
+
+    QUnit.test('a server shutdown (1001) still reconnects', async (assert) => {
+      const server = await startServer({ encryption });
+      const client = new SocketClient(clientOptionsFor(server, { reconnectBaseDelay: 10, reconnectMaxDelay: 20 }));
+      await client.init();
+      const reconnecting = nextEvent(client.events, 'reconnecting');
+      const port = server.port;
+      await server.reset();
+      await within(reconnecting, 5000, 'a reconnect attempt');
+      assert.strictEqual(client.state, 'reconnecting');
+      const reconnected = nextEvent(client.events, 'reconnected');
+      await startServer({ encryption, port });
+      await reconnected;
+      assert.strictEqual(await client.request('echo', 'back'), 'back');
+    });
+  });
+}
