@@ -13,6 +13,7 @@ interface CatalogueEntry {
 export const ERROR_CATALOGUE = {
   HANDLER_ERROR: { message: 'The handler failed' },
   UNKNOWN_REQUEST: { message: 'No handler for this request' },
+  NO_CLIENT_HANDLER: { message: 'The client has no client() handler for this request' },
   VALIDATION_ERROR: { message: 'The request data is invalid' },
   TIMEOUT: { message: 'No answer before the deadline' },
   DISCONNECTED: { message: 'The connection closed before an answer arrived' },
@@ -21,6 +22,7 @@ export const ERROR_CATALOGUE = {
   SHUTTING_DOWN: { message: 'The server is shutting down' },
   TOO_MANY_REQUESTS: { message: 'Too many requests in flight on this connection' },
   ALREADY_AUTHENTICATED: { message: 'The connection is already authenticated' },
+  AUTH_IN_PROGRESS: { message: 'An auth request on this connection is still running' },
   PAYLOAD_TOO_LARGE: { message: 'The message exceeds the maximum payload', closeCode: CLOSE_CODES.MESSAGE_TOO_BIG },
   AUTH_FAILED: { message: 'Authentication failed', closeCode: CLOSE_CODES.AUTH_FAILED },
   AUTH_REQUIRED: { message: 'Authenticate before this request', closeCode: CLOSE_CODES.AUTH_FAILED },

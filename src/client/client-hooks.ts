@@ -2,7 +2,7 @@
 import { SocketError } from '../errors.js';
 import type { HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
-import type { Envelope } from '../protocol/envelope.js';
+import { quoteName, type Envelope } from '../protocol/envelope.js';
 import { invokeHandler, isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
 
 /** Where an answer to a server call goes. */
@@ -16,7 +16,9 @@ export async function answerServerCall(registry: HandlerRegistry | undefined, se
   const entry = registry?.get(request);
   let answer: Envelope;
   try {
-    if (entry?.run === undefined) throw new SocketError('UNKNOWN_REQUEST');
+    // Not UNKNOWN_REQUEST: the server's caller must see that the client lacks the hook,
+    // not mistake it for a missing server handler.
+    if (entry?.run === undefined) throw new SocketError('NO_CLIENT_HANDLER', `The client has no client() handler for ${quoteName(request)}`);
     answer = { request, id, response: (await invokeHandler(entry, envelope.data)) ?? null };
   } catch (error) {
     answer = { request, id, error: toWireError(error, request, logger) };

@@ -25,6 +25,11 @@ export interface Envelope {
   error?: WireError;
 }
 
+/** A request name quoted for an error message (JSON quoting, so control characters stay visible). */
+export function quoteName(request: string): string {
+  return JSON.stringify(request);
+}
+
 /** Whether an envelope answers a call (as opposed to being a call or a push). */
 export function isAnswer(envelope: Envelope): boolean {
   return envelope.id !== undefined && (envelope.response !== undefined || envelope.error !== undefined);

@@ -2,7 +2,7 @@
 import { SocketError, isBuiltInCode } from '../errors.js';
 import type { HandlerEntry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
-import type { WireError } from '../protocol/envelope.js';
+import { quoteName, type WireError } from '../protocol/envelope.js';
 
 /**
  * Validates `input` against the handler's schema, then runs the handler. Resolves with
@@ -11,7 +11,7 @@ import type { WireError } from '../protocol/envelope.js';
  */
 export async function invokeHandler(entry: HandlerEntry, input: unknown, context?: unknown): Promise<unknown> {
   const run = entry.run;
-  if (run === undefined) throw new SocketError('UNKNOWN_REQUEST');
+  if (run === undefined) throw new SocketError('UNKNOWN_REQUEST', `No handler for request ${quoteName(entry.name)}`);
   let data = input;
   if (entry.schema !== undefined) {
     const result = await entry.schema['~standard'].validate(input);

@@ -8,7 +8,7 @@ import { SocketError } from '../errors.js';
 import type { HandlerEntry, HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
 import { AUTH_REQUEST, CLOSE_CODES, HEARTBEAT_REQUEST } from '../protocol/constants.js';
-import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../protocol/envelope.js';
+import { encodeEnvelope, exceedsPayload, isAnswer, quoteName, type Envelope } from '../protocol/envelope.js';
 import { invokeHandler, isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
 import type { Connection } from './connection.js';
 
@@ -50,7 +50,7 @@ export class Dispatcher {
     if (!connection.authenticated && entry?.skipAuth !== true) return connection.fail(new SocketError('AUTH_REQUIRED'));
     if (entry?.run === undefined) {
       if (envelope.id === undefined) this.context.logger.debug('unknown request', { connection: connection.id });
-      else this.#answerError(connection, envelope, new SocketError('UNKNOWN_REQUEST'));
+      else this.#answerError(connection, envelope, new SocketError('UNKNOWN_REQUEST', `No handler for request ${quoteName(request)}`));
       return;
     }
     if (this.context.isShuttingDown()) return this.#answerError(connection, envelope, new SocketError('SHUTTING_DOWN'));
@@ -97,9 +97,9 @@ export class Dispatcher {
   }
 
   async #authenticate(connection: Connection, envelope: Envelope): Promise<void> {
-    if (connection.authenticated || this.#authenticating.has(connection)) {
-      return this.#answerError(connection, envelope, new SocketError('ALREADY_AUTHENTICATED'));
-    }
+    if (connection.authenticated) return this.#answerError(connection, envelope, new SocketError('ALREADY_AUTHENTICATED'));
+    // Not ALREADY_AUTHENTICATED: the running auth may yet fail (and close with 4001).
+    if (this.#authenticating.has(connection)) return this.#answerError(connection, envelope, new SocketError('AUTH_IN_PROGRESS'));
     this.#authenticating.add(connection);
     let result: unknown;
     let failure: unknown;

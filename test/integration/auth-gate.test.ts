@@ -73,6 +73,17 @@ for (const encryption of [false, true]) {
       assert.strictEqual((await peer.next()).response, 'open');
     });
 
+    QUnit.test('an auth request while a wrong-key auth is still running is answered AUTH_IN_PROGRESS, not ALREADY_AUTHENTICATED', async (assert) => {
+      const server = await startServer({ encryption });
+      const peer = await RawPeer.connect(server);
+      peer.send({ request: 'auth', id: 1, data: { authKey: 'wrong', delayMs: 100 } });
+      peer.send({ request: 'auth', id: 2, data: { authKey: server.config.authKey } });
+      assert.strictEqual((await peer.next((envelope) => envelope.id === 2)).error?.code, 'AUTH_IN_PROGRESS');
+      assert.strictEqual((await peer.next((envelope) => envelope.id === 1)).error?.code, 'AUTH_FAILED', 'the running auth decides');
+      assert.strictEqual(await peer.closeCode(), 4001);
+      assert.strictEqual(server.clientMap.size, 0);
+    });
+
     QUnit.test('no auth within the auth timeout closes with 4003', async (assert) => {
       const server = await startServer({ encryption, authTimeout: 150 });
       const peer = await RawPeer.connect(server);

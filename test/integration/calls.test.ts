@@ -1,5 +1,5 @@
 import QUnit from 'qunit';
-import { SocketError } from '../../src/index.js';
+import { SocketError, type Connection } from '../../src/index.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 import { resetAll, startClient, startServer } from '../helpers/start-server.js';
 
@@ -52,7 +52,17 @@ for (const encryption of [false, true]) {
       for (const name of ['nope', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
         const error = (await client.request(name).catch((e: unknown) => e)) as SocketError;
         assert.strictEqual(error.code, 'UNKNOWN_REQUEST', name);
+        assert.strictEqual(error.message, `No handler for request ${JSON.stringify(name)}`, 'the message names the request');
       }
+    });
+
+    QUnit.test('a server call to a client without that client() hook fails NO_CLIENT_HANDLER, naming the request', async (assert) => {
+      const server = await startServer({ encryption });
+      await startClient(server, { loadHandlers: false });
+      const [connection] = server.clientMap.values() as Iterable<Connection>;
+      const error = (await connection!.request('question', 1).catch((e: unknown) => e)) as SocketError;
+      assert.strictEqual(error.code, 'NO_CLIENT_HANDLER');
+      assert.strictEqual(error.message, 'The client has no client() handler for "question"');
     });
 
     QUnit.test('nested handler files are reachable by dotted name', async (assert) => {
