@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import { isOversizeFrameError, ReasonedWebSocket } from '../channel/reasoned-web-socket.js';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
 import { corkUntilNextTick, type Corkable } from '../channel/tick-cork.js';
@@ -56,7 +57,7 @@ export class ClientSession {
     private readonly events: SessionEvents,
   ) {
     this.#link = new EnvelopeLink(createChannelHandshake({ role: 'client', encryption: config.encryption, psk }), config.maxPayload);
-    this.#socket = new WebSocket(config.address, {
+    this.#socket = new ReasonedWebSocket(config.address, {
       perMessageDeflate: false,
       skipUTF8Validation: true,
       maxPayload: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
@@ -109,7 +110,8 @@ export class ClientSession {
       }
     });
     socket.on('error', (error: Error & { code?: string }) => {
-      this.logger.debug('socket error', { code: error.code });
+      if (isOversizeFrameError(error)) this.logger.warn('closing connection: a frame from the server exceeded maxPayload', { code: 'PAYLOAD_TOO_LARGE', maxPayload: this.config.maxPayload });
+      else this.logger.debug('socket error', { code: error.code });
       settle(new SocketError('CONNECT_FAILED', `Could not connect to ${this.config.address} (${error.code ?? error.message})`, { cause: error }));
     });
     socket.on('close', (code: number, reason: Buffer) => {

@@ -162,7 +162,8 @@ export class Connection {
   /** Ends the connection because of `error`, with its close code. @internal */
   fail(error: SocketError): void {
     if (this.#closeCode !== undefined) return;
-    this.#context.logger.warn('closing connection', { connection: this.id, code: error.code, closeCode: error.closeCode });
+    // The message names sizes and causes, never payloads or keys (errors.ts rule).
+    this.#context.logger.warn('closing connection', { connection: this.id, code: error.code, closeCode: error.closeCode, reason: error.message });
     this.close(error.closeCode ?? CLOSE_CODES.MALFORMED_FRAME, error.code);
   }
 

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
+import { isOversizeFrameError } from '../channel/reasoned-web-socket.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config, ConfigOptions } from '../config/resolve-config.js';
@@ -187,7 +188,9 @@ export class SocketServer {
     link.start();
     ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(connection, data, isBinary));
     ws.on('error', (error: Error & { code?: string }) => {
-      this.#logger.debug('socket error', { connection: connection.id, code: error.code });
+      // ws has already closed with 1009: record it as ours, so it is logged and reported.
+      if (isOversizeFrameError(error)) connection.fail(new SocketError('PAYLOAD_TOO_LARGE', `A frame exceeded maxPayload (${this.config.maxPayload} bytes)`));
+      else this.#logger.debug('socket error', { connection: connection.id, code: error.code });
     });
     this.#emit('connect', connection);
   }

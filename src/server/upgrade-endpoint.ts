@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type Server as WsServer, type WebSocket } from 'ws';
+import { ReasonedWebSocket } from '../channel/reasoned-web-socket.js';
 import { SocketError } from '../errors.js';
 
 /** What the endpoint needs from the server. */
@@ -24,13 +25,14 @@ export interface UpgradeEndpointOptions {
 /** A listening HTTP server that upgrades to WebSocket. */
 export class UpgradeEndpoint {
   readonly #http: Server;
-  readonly #wss: WebSocketServer;
+  readonly #wss: WsServer<typeof ReasonedWebSocket>;
   readonly #options: UpgradeEndpointOptions;
   #port = 0;
 
   private constructor(options: UpgradeEndpointOptions) {
     this.#options = options;
     this.#wss = new WebSocketServer({
+      WebSocket: ReasonedWebSocket,
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,

@@ -1,6 +1,7 @@
 import QUnit from 'qunit';
 import { WebSocket } from 'ws';
 import { SocketClient, type Connection, type SocketError } from '../../src/index.js';
+import { captureLogger } from '../helpers/capture-logger.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 import { clientOptionsFor, resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
 import { nextEvent, within } from '../helpers/wait-for.js';
@@ -9,13 +10,19 @@ for (const encryption of [false, true]) {
   QUnit.module(`integration: limits (encryption ${encryption ? 'on' : 'off'})`, (hooks) => {
     hooks.afterEach(resetAll);
 
-    QUnit.test('a frame over maxPayload closes the connection with 1009; others keep working', async (assert) => {
-      const server = await startServer({ encryption, maxPayload: 4096 });
+    QUnit.test('a frame over maxPayload closes the connection with 1009 and reason PAYLOAD_TOO_LARGE, logged without payload; others keep working', async (assert) => {
+      const { logger, entries } = captureLogger();
+      const server = await startServer({ encryption, maxPayload: 4096, logger });
       const bystander = await startClient(server);
       const peer = await RawPeer.connect(server);
       await peer.auth(server);
+      const disconnected = nextEvent<[Connection, number, string]>(server.events, 'disconnect');
       peer.send({ request: 'echo', id: 2, data: 'x'.repeat(8192) });
-      assert.strictEqual(await peer.closeCode(), 1009);
+      assert.deepEqual(await within(peer.closed, 5000, 'close'), { code: 1009, reason: 'PAYLOAD_TOO_LARGE' });
+      assert.deepEqual((await disconnected).slice(1), [1009, 'PAYLOAD_TOO_LARGE']);
+      const logged = entries.filter((entry) => entry.fields?.code === 'PAYLOAD_TOO_LARGE');
+      assert.deepEqual(logged.map((entry) => [entry.level, entry.fields?.closeCode]), [['warn', 1009]]);
+      assert.false(JSON.stringify(entries).includes('xxxxxxxx'), 'no payload in the logs');
       assert.strictEqual(await bystander.request('echo', 'ok'), 'ok');
     });
 
