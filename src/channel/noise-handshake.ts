@@ -39,7 +39,9 @@ export class NoiseHandshake implements ChannelHandshake {
    */
   receive(frame: Buffer, isBinary: boolean): HandshakeStep {
     return this.#advance('waiting', 'done', () => {
-      if (!isBinary || frame.length !== HANDSHAKE_FRAME_BYTES) throw new SocketError('HANDSHAKE_FAILED');
+      // A text frame here is the usual sign of a peer with encryption off: say so.
+      if (!isBinary) throw new SocketError('HANDSHAKE_FAILED', 'Expected a binary handshake frame, got a text frame: the peer probably has encryption off (SOCKET_ENCRYPTION)');
+      if (frame.length !== HANDSHAKE_FRAME_BYTES) throw new SocketError('HANDSHAKE_FAILED', `A handshake frame must be ${HANDSHAKE_FRAME_BYTES} bytes, got ${frame.length}`);
       this.#state.readMessage(frame);
       const send = this.#role === 'server' ? this.#state.writeMessage(EMPTY_PAYLOAD) : undefined;
       const { send: sendCipher, receive: receiveCipher } = this.#state.split();

@@ -18,7 +18,8 @@ export class PlainChannel implements FrameChannel {
   open(frame: Buffer, isBinary: boolean): string {
     // ws runs with skipUTF8Validation (the secure channel checks after decrypting), so text
     // frames are checked here; toString would silently turn bad bytes into U+FFFD.
-    if (isBinary || !isUtf8(frame)) throw new SocketError('MALFORMED_FRAME');
+    if (isBinary) throw new SocketError('MALFORMED_FRAME', 'Binary frame on a plaintext connection: the peer probably has encryption on (SOCKET_ENCRYPTION)');
+    if (!isUtf8(frame)) throw new SocketError('MALFORMED_FRAME', 'Malformed frame: not UTF-8');
     return frame.toString('utf8');
   }
 }

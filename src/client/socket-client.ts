@@ -15,7 +15,7 @@ import { AUTH_REQUEST, HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../protocol/envelope.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
-import { ClientSession, errorForEarlyClose } from './client-session.js';
+import { ClientSession } from './client-session.js';
 import { reconnectDelay, shouldReconnect } from './reconnect.js';
 
 /** Constructor options: any setting (wins over the environment), plus a logger. */
@@ -221,7 +221,7 @@ export class SocketClient {
     this.#session = undefined;
     // Reject at the drop, not at each request's deadline: no request outlives its socket.
     // Before auth completed, the close code says why (4001 auth, 4002 key, ...).
-    this.#pending.rejectAll(this.#state === 'ready' ? new SocketError('DISCONNECTED') : errorForEarlyClose(code));
+    this.#pending.rejectAll(this.#state === 'ready' ? new SocketError('DISCONNECTED') : session.earlyCloseError(code));
     const reconnect = this.#state === 'ready' && shouldReconnect(code);
     if (this.#state === 'ready' && !reconnect) {
       this.#logger.warn('the server closed the connection on purpose; not reconnecting', { code, reason });
