@@ -1,13 +1,13 @@
 import { Handler, type Connection } from 'dropsocket';
 import { roomName } from './_room-name.js';
 
-/** `room.join {room}`: joins a room and tells its other members. */
+/** `room.join {room}`: joins a room, tells its other members, and answers how many are in it. */
 export default class RoomJoin extends Handler {
-  override server(data: unknown, connection: Connection): unknown {
+  override async server(data: unknown, connection: Connection): Promise<unknown> {
     const room = roomName(data);
     connection.join(room);
     this.socketServer.broadcast('room.joined', { room, name: connection.meta.name }, { room, except: connection.id });
-    return { room, members: this.socketServer.clientMap.size };
+    return { room, members: await this.socketServer.connectionCount({ room }) };
   }
 }
 

@@ -227,6 +227,17 @@ export class SocketServer {
     return sent;
   }
 
+  /**
+   * How many authenticated connections there are, in total or in `room`. A promise because
+   * across workers and nodes (scale-out) the count is not local; on one process it is exact.
+   */
+  connectionCount(options: { room?: string } = {}): Promise<number> {
+    if (options.room === undefined) return Promise.resolve(this.clientMap.size);
+    let count = 0;
+    for (const connection of this.#rooms.members(options.room)) if (connection.authenticated) count += 1;
+    return Promise.resolve(count);
+  }
+
   /** Pushes to every authenticated connection (or a room's); returns how many were sent. */
   broadcast(request: string, data?: unknown, options: BroadcastOptions = {}): number {
     const except = new Set(typeof options.except === 'string' ? [options.except] : (options.except ?? []));

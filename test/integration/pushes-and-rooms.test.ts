@@ -1,9 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import QUnit from 'qunit';
 import type { Connection, SocketClient } from '../../src/index.js';
 import News from '../fixtures/handlers/valid/news.js';
 import { RawPeer } from '../helpers/raw-peer.js';
 import { resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
 import { nextEvent, waitUntil } from '../helpers/wait-for.js';
+
+/** The example handlers that `dropsocket serve` runs out of the box. */
+const exampleHandlers = fileURLToPath(new URL('../../socket-handlers', import.meta.url));
 
 function newsFor(client: SocketClient): unknown[] {
   return News.received.filter((entry) => entry.client === client).map((entry) => entry.payload);
@@ -71,6 +75,35 @@ for (const encryption of [false, true]) {
       await gone;
       assert.deepEqual([...bobConnection.rooms], [], 'rooms cleared on disconnect');
       assert.strictEqual(server.broadcast('news', 'x', { room: 'lobby' }), 0);
+    });
+
+    QUnit.test('connectionCount counts authenticated connections, in total or in a room', async (assert) => {
+      const server = await startServer({ encryption });
+      const alice = await startClient(server, { authData: { user: 'alice' } });
+      const bob = await startExtraClient(server, { authData: { user: 'bob' } });
+      const unauthenticated = await RawPeer.connect(server);
+      assert.strictEqual(await server.connectionCount(), 2, 'the raw peer has not authenticated');
+      await alice.request('rooms', { join: 'lobby' });
+      assert.strictEqual(await server.connectionCount({ room: 'lobby' }), 1);
+      await bob.request('rooms', { join: 'lobby' });
+      assert.strictEqual(await server.connectionCount({ room: 'lobby' }), 2);
+      assert.strictEqual(await server.connectionCount({ room: 'elsewhere' }), 0);
+      const gone = nextEvent(server.events, 'disconnect');
+      await bob.close();
+      await gone;
+      assert.strictEqual(await server.connectionCount({ room: 'lobby' }), 1);
+      assert.strictEqual(await server.connectionCount(), 1);
+      unauthenticated.destroy();
+    });
+
+    QUnit.test('the example room.join answers the members of that room, not every client', async (assert) => {
+      const server = await startServer({ encryption, handlerDir: exampleHandlers });
+      const options = { handlerDir: exampleHandlers, loadHandlers: false };
+      const alice = await startClient(server, { ...options, authData: { name: 'alice' } });
+      const bob = await startExtraClient(server, options);
+      await startExtraClient(server, options);
+      assert.deepEqual(await alice.request('room.join', { room: 'lobby' }), { room: 'lobby', members: 1 });
+      assert.deepEqual(await bob.request('room.join', { room: 'lobby' }), { room: 'lobby', members: 2 }, 'three clients, two in the room');
     });
 
     QUnit.test('lifecycle hooks fire in order with the close code', async (assert) => {
