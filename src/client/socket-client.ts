@@ -4,6 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { loadConfig } from '../config/load-config.js';
+import { checkSameSingletonOptions } from '../config/option-checks.js';
 import type { Config, ConfigOptions } from '../config/resolve-config.js';
 import { derivePsk } from '../crypto/psk.js';
 import { SocketError } from '../errors.js';
@@ -72,6 +73,8 @@ export class SocketClient {
   onReconnectFailed: (() => void) | undefined;
 
   #logger!: Logger;
+  /** What the constructor was given, to tell a second `new` with other options. */
+  #options: object = {};
   #loadHandlers = true;
   #state: ClientState = 'new';
   #registry: HandlerRegistry | undefined;
@@ -81,10 +84,17 @@ export class SocketClient {
   #init: Promise<void> | undefined;
   #wakeReconnect: (() => void) | undefined;
 
-  /** @throws SocketError `CONFIG_INVALID` when a setting does not parse. */
+  /**
+   * @throws SocketError `CONFIG_INVALID` when a setting does not parse, an option key is not
+   * a setting, or the singleton exists with other options.
+   */
   constructor(options: SocketClientOptions = {}) {
     const singleton = options.singleton ?? true;
-    if (singleton && SocketClient.instance !== undefined) return SocketClient.instance;
+    if (singleton && SocketClient.instance !== undefined) {
+      checkSameSingletonOptions('SocketClient', SocketClient.instance.#options, options);
+      return SocketClient.instance;
+    }
+    this.#options = { ...options };
     const { logger, singleton: _singleton, loadHandlers, ...settings } = options;
     this.config = loadConfig(settings);
     this.#logger = logger ?? createLogger(this.config.logLevel, 'dropsocket-client');

@@ -5,6 +5,7 @@
 import { SETTINGS, type SettingKey, type SettingValues } from '../../config/environment.js';
 import { SocketError } from '../errors.js';
 import { DEVELOPMENT_AUTH_KEY } from '../protocol/constants.js';
+import { unknownOptionProblems } from './option-checks.js';
 
 /** Settings after resolution: derived defaults are filled in. */
 export type Config = Readonly<
@@ -24,7 +25,8 @@ export type ConfigOptions = { [K in SettingKey]?: SettingValues[K] | undefined }
 export type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
- * Resolves every setting: code option, else environment variable, else default.
+ * Resolves every setting: code option, else environment variable, else default. An option
+ * key that is not a setting is a problem too (with the closest key as a suggestion).
  * @throws SocketError `CONFIG_INVALID`, listing every problem at once.
  */
 export function resolveConfig(options: ConfigOptions = {}, env: Environment = {}): Config {
@@ -43,6 +45,8 @@ export function resolveConfig(options: ConfigOptions = {}, env: Environment = {}
     if (parsed.ok) values[key] = parsed.value;
     else problems.push(describeProblem(key, fromCode !== undefined, parsed.expected, raw));
   }
+  // Other keys are a typo or a setting that does not exist: never silently ignored.
+  problems.push(...unknownOptionProblems(options, Object.keys(SETTINGS)));
   const settings = values as SettingValues;
   // Runs even when a value did not parse, so one error lists every problem. A setting that
   // failed to parse is missing here; the checks then compare against undefined and pass.

@@ -10,6 +10,7 @@ import { EnvelopeLink } from '../channel/envelope-link.js';
 import { isOversizeFrameError } from '../channel/reasoned-web-socket.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
 import { loadConfig } from '../config/load-config.js';
+import { checkSameSingletonOptions } from '../config/option-checks.js';
 import type { Config, ConfigOptions } from '../config/resolve-config.js';
 import { derivePsk } from '../crypto/psk.js';
 import { randomIdPrefix } from '../crypto/random.js';
@@ -76,6 +77,8 @@ export class SocketServer {
   onClientDisconnect: ((connection: Connection, code: number, reason: string) => void) | undefined;
 
   #logger!: Logger;
+  /** What the constructor was given, to tell a second `new` with other options. */
+  #options: object = {};
   #state: State = 'new';
   #registry: HandlerRegistry | undefined;
   #endpoint: UpgradeEndpoint | undefined;
@@ -92,11 +95,16 @@ export class SocketServer {
   #connectionContext!: ConnectionContext;
 
   /**
-   * @throws SocketError `CONFIG_INVALID` when a setting does not parse.
+   * @throws SocketError `CONFIG_INVALID` when a setting does not parse, an option key is not
+   * a setting, or the singleton exists with other options.
    */
   constructor(options: SocketServerOptions = {}) {
     const singleton = options.singleton ?? true;
-    if (singleton && SocketServer.instance !== undefined) return SocketServer.instance;
+    if (singleton && SocketServer.instance !== undefined) {
+      checkSameSingletonOptions('SocketServer', SocketServer.instance.#options, options);
+      return SocketServer.instance;
+    }
+    this.#options = { ...options };
     const { logger, singleton: _singleton, ...settings } = options;
     this.config = loadConfig(settings);
     this.#logger = logger ?? createLogger(this.config.logLevel);

@@ -91,3 +91,45 @@ for (const encryption of [false, true]) {
     });
   });
 }
+
+QUnit.module('integration: constructor options are checked', (hooks) => {
+  hooks.afterEach(resetAll);
+
+  QUnit.test('an unknown option key is CONFIG_INVALID naming it and the closest key, in both constructors', (assert) => {
+    for (const make of [() => new SocketServer({ prot: 1, logger: silentLogger } as never), () => new SocketClient({ adress: 'ws://x', logger: silentLogger } as never)]) {
+      let error: SocketError | undefined;
+      try {
+        make();
+      } catch (caught) {
+        error = caught as SocketError;
+      }
+      assert.strictEqual(error?.code, 'CONFIG_INVALID');
+      assert.true(/unknown option "(prot|adress)" \(did you mean "(port|address)"\?\)/.test(error?.message ?? ''), error?.message);
+    }
+    assert.strictEqual(SocketServer.instance, undefined, 'no half-made singleton is left behind');
+    assert.strictEqual(SocketClient.instance, undefined);
+  });
+
+  QUnit.test('non-setting constructor keys (logger, singleton, loadHandlers) are accepted', (assert) => {
+    const client = new SocketClient({ logger: silentLogger, singleton: false, loadHandlers: false, port: 1234 });
+    assert.strictEqual(client.config.port, 1234);
+  });
+
+  QUnit.test('a second new with other options throws; with none or the same it returns the singleton', (assert) => {
+    const options = { port: 1234, logger: silentLogger, authData: { user: 'a' } };
+    const client = new SocketClient(options);
+    assert.strictEqual(new SocketClient(), client);
+    assert.strictEqual(new SocketClient({ ...options, authData: { user: 'a' } }), client, 'equal options, new objects');
+    let error: SocketError | undefined;
+    try {
+      new SocketClient({ ...options, port: 4321 });
+    } catch (caught) {
+      error = caught as SocketError;
+    }
+    assert.strictEqual(error?.code, 'CONFIG_INVALID');
+    assert.true(error?.message.includes('differing: port'), error?.message);
+    const server = new SocketServer({ port: 0, logger: silentLogger });
+    assert.strictEqual(new SocketServer(), server);
+    assert.throws(() => new SocketServer({ port: 5, logger: silentLogger }), (e: unknown) => (e as SocketError).code === 'CONFIG_INVALID');
+  });
+});
