@@ -26,6 +26,8 @@ const NODE_CHANGE_DELAY_MS = 20;
 const COUNT_WAIT_MS = 250;
 /** Repeated append failures are logged at most this often, with their count. */
 const FAILURE_LOG_INTERVAL_MS = 5000;
+/** How many departed node names are remembered for `sendTo`. */
+const DEPARTED_KEPT = 1000;
 
 /** Counters of the adapter, for logs and metrics. */
 export interface AdapterStats {
@@ -71,6 +73,8 @@ export class CrossNodeRelay {
   #refresh: ReturnType<typeof setInterval> | undefined;
   #changeTimer: ReturnType<typeof setTimeout> | undefined;
   #table: { records: readonly NodeRecord[]; readAt: number } = { records: [], readAt: 0 };
+  /** Nodes that left the table, newest last, at most {@link DEPARTED_KEPT}. */
+  readonly #departed = new Set<string>();
   #unloggedFailures = 0;
   #lastFailureLog = -Infinity;
 
@@ -103,12 +107,11 @@ export class CrossNodeRelay {
   }
 
   /**
-   * Whether `node` may be live: it is in the last table read, or that table is too old to
-   * say (then the message is sent anyway and its fate is the owner's to count).
+   * Whether `node` is known to be gone: it was in the table and has dropped out of it. A
+   * node not seen yet may have just started, so it is not "gone".
    */
-  mayBeLive(node: string): boolean {
-    if (performance.now() - this.#table.readAt > NODE_TTL_MS) return true;
-    return this.#table.records.some((record) => record.node === node);
+  isGone(node: string): boolean {
+    return this.#departed.has(node);
   }
 
   /** Appends a message for the other nodes. Never throws and never waits: a failure is counted. */
@@ -229,9 +232,20 @@ export class CrossNodeRelay {
   async #readTable(): Promise<void> {
     try {
       const records = await withDeadline(this.#broker.liveNodes(), COUNT_WAIT_MS);
+      this.#noteDepartures(records);
       this.#table = { records, readAt: performance.now() };
     } catch (error) {
       this.#host.logger.debug('node table not read', { adapter: this.#broker.kind, err: error });
+    }
+  }
+
+  #noteDepartures(records: readonly NodeRecord[]): void {
+    const live = new Set(records.map((record) => record.node));
+    for (const record of this.#table.records) if (!live.has(record.node)) this.#departed.add(record.node);
+    for (const node of live) this.#departed.delete(node);
+    for (const node of this.#departed) {
+      if (this.#departed.size <= DEPARTED_KEPT) break;
+      this.#departed.delete(node);
     }
   }
 

@@ -61,7 +61,7 @@ export class PushRouter {
     const local = this.context.clients.get(id);
     if (local !== undefined) return local.send(request, data);
     const owner = nodeOfId(id);
-    if (this.#relay === undefined || owner === this.context.node || !this.#relay.mayBeLive(owner)) return false;
+    if (this.#relay === undefined || owner === this.context.node || owner === '' || this.#relay.isGone(owner)) return false;
     const text = this.#encodePush(request, data);
     if (text === undefined) return false;
     this.#relay.publish({ kind: 'direct', text, id });
