@@ -4,8 +4,10 @@
  * this table and nothing else; docs/configuration.md is checked against it by a unit test.
  */
 import {
+  adapterUrl,
   boolean,
   integer,
+  integerOrAuto,
   integerOrUnlimited,
   oneOf,
   optional,
@@ -55,6 +57,8 @@ export const SETTINGS = {
   maxInFlight: setting({ env: 'SOCKET_MAX_IN_FLIGHT', default: 128, parse: integer(1), doc: 'Requests one connection may have running at once; more are answered `TOO_MANY_REQUESTS`.' }),
   sendBufferLimit: setting({ env: 'SOCKET_SEND_BUFFER_LIMIT', default: 8 * 1_048_576, parse: integer(1024), doc: 'Bytes queued to a slow reader before it is closed with 4008.' }),
   shutdownTimeout: setting({ env: 'SOCKET_SHUTDOWN_TIMEOUT', default: 10_000, parse: integer(0, MAX_TIMER_MS), doc: 'Milliseconds `close()` lets in-flight requests finish before answering `SHUTTING_DOWN`.' }),
+  workers: setting<number | 'auto'>({ env: 'SOCKET_WORKERS', default: 1, parse: integerOrAuto(1, 1024), doc: 'Worker processes of `dropsocket serve` (node:cluster, one shared port); `auto` = one per CPU.' }),
+  adapter: setting({ env: 'SOCKET_ADAPTER', default: 'local', parse: adapterUrl(), doc: 'How servers exchange cross-node pushes: `local` (one process; workers relay through their primary) or a `redis://` URL.' }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({ env: 'SOCKET_LOG_LEVEL', default: 'info', parse: oneOf(LOG_LEVELS), doc: 'Least severe level logged.' }),
 } as const;
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 /** Usage text printed by `dropsocket --help` and on bad arguments. */
 export const USAGE = `Usage:
   dropsocket serve [--port N] [--host H] [--handlers DIR]   start the server
+        [--workers N|auto]                                  N worker processes on one port (SOCKET_WORKERS)
   dropsocket call REQUEST [JSON] [--port N | --address URL] send one request, print the response
   dropsocket init [DIR]                                     scaffold a project: handlers, .env with a new key
   dropsocket keygen                                         print a new random auth key
@@ -14,13 +15,15 @@ Settings come from SOCKET_* environment variables and .env; flags win over both.
 
 /** Usage of each command, for `dropsocket COMMAND --help`. */
 export const COMMAND_USAGE = {
-  serve: `Usage: dropsocket serve [--port N] [--host H] [--handlers DIR]
+  serve: `Usage: dropsocket serve [--port N] [--host H] [--handlers DIR] [--workers N|auto]
 
 Serves the handler files in DIR (default ./socket-handlers, or SOCKET_HANDLER_DIR) and prints
 "listening on ws://HOST:PORT" once ready. SIGINT/SIGTERM shut down gracefully (exit 0).
   --port N         port to listen on, 0 for any free one (SOCKET_PORT, default 2667)
   --host H         interface to bind (SOCKET_HOST, default 127.0.0.1)
-  --handlers DIR   handler folder (SOCKET_HANDLER_DIR)`,
+  --handlers DIR   handler folder (SOCKET_HANDLER_DIR)
+  --workers N      N worker processes sharing the port, or auto (one per CPU); the primary
+                   restarts a crashed worker and drains all on SIGTERM (SOCKET_WORKERS, default 1)`,
   call: `Usage: dropsocket call REQUEST [JSON] [--port N | --address URL]
 
 Connects with the same settings as serve (SOCKET_AUTH_KEY, SOCKET_ENCRYPTION, .env),
@@ -42,7 +45,7 @@ type CommandName = keyof typeof COMMAND_USAGE;
 
 /** A parsed command line. */
 export type Command =
-  | { name: 'serve'; port?: number; host?: string; handlerDir?: string }
+  | { name: 'serve'; port?: number; host?: string; handlerDir?: string; workers?: number | 'auto' }
   | { name: 'call'; request: string; data: unknown; port?: number; address?: string }
   | { name: 'init'; dir: string }
   | { name: 'keygen' }
@@ -69,6 +72,7 @@ export function parseCommand(argv: readonly string[]): Command {
         port: { type: 'string' },
         host: { type: 'string' },
         handlers: { type: 'string' },
+        workers: { type: 'string' },
         address: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -86,8 +90,14 @@ export function parseCommand(argv: readonly string[]): Command {
   switch (name) {
     case 'serve':
       expectArguments(name, rest, 0, 0);
-      onlyFlags(name, values, ['port', 'host', 'handlers']);
-      return { name, ...portOf(values.port), ...(values.host !== undefined && { host: values.host }), ...(values.handlers !== undefined && { handlerDir: values.handlers }) };
+      onlyFlags(name, values, ['port', 'host', 'handlers', 'workers']);
+      return {
+        name,
+        ...portOf(values.port),
+        ...(values.host !== undefined && { host: values.host }),
+        ...(values.handlers !== undefined && { handlerDir: values.handlers }),
+        ...workersOf(values.workers),
+      };
     case 'call':
       expectArguments(name, rest, 1, 2);
       onlyFlags(name, values, ['port', 'address']);
@@ -143,6 +153,13 @@ function portOf(raw: string | undefined): { port?: number } {
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got "${raw}")`);
   return { port };
+}
+
+function workersOf(raw: string | undefined): { workers?: number | 'auto' } {
+  if (raw === undefined) return {};
+  if (raw === 'auto') return { workers: 'auto' };
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1024) throw new UsageError(`--workers must be an integer from 1 to 1024, or "auto" (got "${raw}")`);
+  return { workers: Number(raw) };
 }
 
 function parseData(raw: string | undefined): unknown {

@@ -2,15 +2,20 @@
  * `dropsocket` as a function: `runCli(argv, io)` resolves with the exit code, so tests run
  * it in-process and the bin is a shim.
  */
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { SocketClient } from '../client/socket-client.js';
 import { loadConfig } from '../config/load-config.js';
 import { generateAuthKey } from '../crypto/psk.js';
 import { SocketError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { ClusterBroker } from '../scale/cluster-broker.js';
+import { WORKER_ENV, type WorkerMessage } from '../scale/cluster-protocol.js';
 import { SocketServer } from '../server/socket-server.js';
 import { COMMAND_USAGE, USAGE, UsageError, parseCommand, type Command } from './args.js';
 import { describeInit, initProject } from './init.js';
 import { packageVersion } from './version.js';
+import { runSupervisor } from './supervisor.js';
 
 /** What the CLI reads and writes. */
 export interface CliIo {
@@ -58,7 +63,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): Promise<number> {
-  const { name: _name, ...flags } = command;
+  const { name: _name, workers: _workers, ...flags } = command;
+  if (cluster.isWorker && process.env[WORKER_ENV] === '1') return serveAsWorker(flags, io);
+  const config = loadConfig({ ...flags, workers: command.workers });
+  const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
+  if (workers > 1) {
+    const listeningLine = (port: number): string => `listening on ${listeningUrl('ws', config.host, port)}`;
+    return runSupervisor({ workers, listeningLine, shutdownTimeout: config.shutdownTimeout, logger: createLogger(config.logLevel, 'dropsocket-primary'), io });
+  }
   const server = new SocketServer(flags);
   try {
     await server.init();
@@ -74,6 +86,34 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
     io.stdout.write(`listening on ${listeningUrl('ws', server.config.host, server.port)}\n`);
     const signal = await stopped;
     io.stderr.write(`${signal}: shutting down\n`);
+    await server.reset();
+  } finally {
+    release();
+  }
+  return EXIT.OK;
+}
+
+type ServeFlags = Omit<Extract<Command, { name: 'serve' }>, 'name' | 'workers'>;
+
+/**
+ * One worker of `serve --workers N`: serves like one process, relays through the primary
+ * (unless an adapter such as Redis carries cross-node traffic), tells the primary it
+ * listens instead of printing the line, and drains on a signal or when the primary is gone.
+ */
+async function serveAsWorker(flags: ServeFlags, io: CliIo): Promise<number> {
+  const probe = loadConfig(flags);
+  const server = new SocketServer({ ...flags, ...(probe.adapter === 'local' && { broker: new ClusterBroker() }) });
+  try {
+    await server.init();
+  } catch (error) {
+    await server.reset();
+    throw error;
+  }
+  const stopped = Promise.race([io.stopSignal(), new Promise<string>((resolve) => process.once('disconnect', () => resolve('primary gone')))]);
+  const release = guardProcess(createLogger(server.config.logLevel));
+  try {
+    process.send?.({ ds: 'listening', port: server.port } satisfies WorkerMessage);
+    await stopped;
     await server.reset();
   } finally {
     release();

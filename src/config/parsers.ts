@@ -81,3 +81,26 @@ export function plainObject(): Parser<Record<string, unknown>> {
 export function optional<T>(parser: Parser<T>): Parser<T | null> {
   return (raw) => (raw === null ? ok(null) : parser(raw));
 }
+
+/** A count from `min` to `max`, or `auto` (the caller picks, e.g. one per CPU). */
+export function integerOrAuto(min: number, max: number): Parser<number | 'auto'> {
+  const finite = integer(min, max);
+  return (raw) => {
+    if (typeof raw === 'string' && raw.trim().toLowerCase() === 'auto') return ok('auto');
+    const result = finite(raw);
+    return result.ok ? result : fail(`${result.expected}, or "auto"`);
+  };
+}
+
+/** `local`, or a redis:// or rediss:// URL (credentials, if any, stay inside the value). */
+export function adapterUrl(): Parser<string> {
+  const expected = '"local" or a redis://[user:pass@]host:port[/db] URL';
+  return (raw) => {
+    if (typeof raw !== 'string') return fail(expected);
+    const value = raw.trim();
+    if (value.toLowerCase() === 'local') return ok('local');
+    if (!URL.canParse(value)) return fail(expected);
+    const url = new URL(value);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '' ? ok(value) : fail(expected);
+  };
+}

@@ -70,8 +70,8 @@ function emptyAsUndefined(value: string | undefined): string | undefined {
 
 function describeProblem(key: SettingKey, fromCode: boolean, expected: string, raw: unknown): string {
   const source = fromCode ? `option "${key}"` : `${SETTINGS[key].env}`;
-  // The auth key is a secret: name it, never echo it.
-  const shown = key === 'authKey' ? '' : ` (got ${JSON.stringify(raw)?.slice(0, 60) ?? String(raw)})`;
+  // The auth key is a secret, and an adapter URL may carry a password: name them, never echo them.
+  const shown = key === 'authKey' || key === 'adapter' ? '' : ` (got ${JSON.stringify(raw)?.slice(0, 60) ?? String(raw)})`;
   return `${source} must be ${expected}${shown}`;
 }
 

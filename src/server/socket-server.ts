@@ -20,10 +20,13 @@ import type { Handler } from '../handlers/handler.js';
 import { HandlerRegistry } from '../handlers/registry.js';
 import { createLogger, type Logger } from '../logger.js';
 import { CLOSE_CODES, TAG_BYTES } from '../protocol/constants.js';
-import { encodeEnvelope } from '../protocol/envelope.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { Dispatcher, InFlightCounter } from './dispatch.js';
 import { LivenessSweep } from './liveness.js';
+import type { Broker } from '../scale/broker.js';
+import { createBroker } from './create-broker.js';
+import type { AdapterStats } from './cross-node.js';
+import { PushRouter } from './push-router.js';
 import { RoomIndex } from './rooms.js';
 import { UpgradeEndpoint } from './upgrade-endpoint.js';
 
@@ -37,6 +40,8 @@ export interface SocketServerOptions extends ConfigOptions {
    * @default true
    */
   singleton?: boolean;
+  /** A broker instead of the one `adapter` names (the cluster worker, tests). @internal */
+  broker?: Broker;
 }
 
 /** Options of {@link SocketServer.broadcast}. */
@@ -45,6 +50,12 @@ export interface BroadcastOptions {
   room?: string;
   /** Connection id, or ids, to leave out. */
   except?: string | readonly string[];
+}
+
+/** Options of {@link SocketServer.connectionCount}. */
+export interface ConnectionCountOptions {
+  /** Only members of this room. */
+  room?: string;
 }
 
 /** Lifecycle events; the `onX` properties are called alongside them. */
@@ -87,12 +98,14 @@ export class SocketServer {
   #dispatcher: Dispatcher | undefined;
   #liveness: LivenessSweep<Connection> | undefined;
   readonly #connections = new Set<Connection>();
-  readonly #rooms = new RoomIndex<Connection>();
+  readonly #rooms = new RoomIndex<Connection>(() => this.#pushes.countsChanged());
   readonly #inFlight = new InFlightCounter();
   readonly #idPrefix = randomIdPrefix();
   #nextId = 0;
   #allClosed: (() => void) | undefined;
   #connectionContext!: ConnectionContext;
+  #brokerOption: Broker | undefined;
+  readonly #pushes = new PushRouter({ clients: this.clientMap, rooms: this.#rooms, node: this.#idPrefix, logger: () => this.#logger });
 
   /**
    * @throws SocketError `CONFIG_INVALID` when a setting does not parse, an option key is not
@@ -105,7 +118,8 @@ export class SocketServer {
       return SocketServer.instance;
     }
     this.#options = { ...options };
-    const { logger, singleton: _singleton, ...settings } = options;
+    const { logger, singleton: _singleton, broker, ...settings } = options;
+    this.#brokerOption = broker;
     this.config = loadConfig(settings);
     this.#logger = logger ?? createLogger(this.config.logLevel);
     this.#connectionContext = {
@@ -148,6 +162,7 @@ export class SocketServer {
       this.#endpoint = undefined;
       this.#liveness?.stop();
       this.#liveness = undefined;
+      void this.#pushes.stop();
       throw error;
     }
   }
@@ -161,7 +176,10 @@ export class SocketServer {
       registry: this.#registry,
       inFlight: this.#inFlight,
       isShuttingDown: () => this.#state !== 'listening',
-      accept: (connection) => this.clientMap.set(connection.id, connection),
+      accept: (connection) => {
+        this.clientMap.set(connection.id, connection);
+        this.#pushes.countsChanged();
+      },
       accepted: (connection) => this.#emit('authenticated', connection),
     });
     if (config.usingDevelopmentKey) {
@@ -171,6 +189,8 @@ export class SocketServer {
       this.#logger.warn('SOCKET_ENCRYPTION is off: frames, and the auth key in the auth request, travel in clear. Use it only on a trusted link.');
     }
     this.#psk = config.encryption ? derivePsk(config.authKey) : null;
+    const broker = this.#brokerOption ?? (await createBroker(config, this.#logger));
+    if (broker !== undefined) await this.#pushes.scaleOut(broker);
     this.#endpoint = await UpgradeEndpoint.listen({
       host: config.host,
       port: config.port,
@@ -185,7 +205,7 @@ export class SocketServer {
       onSilent: (connection) => connection.fail(new SocketError('HEARTBEAT_TIMEOUT')),
     });
     this.#liveness.start();
-    this.#logger.info('listening', { host: config.host, port: this.port, encryption: config.encryption, handlers: this.handlers.size });
+    this.#logger.info('listening', { host: config.host, port: this.port, encryption: config.encryption, handlers: this.handlers.size, adapter: this.adapterStats.adapter, node: this.#idPrefix });
   }
 
   #accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void {
@@ -216,47 +236,51 @@ export class SocketServer {
 
   #closed(connection: Connection, code: number, reason: string): void {
     this.#connections.delete(connection);
-    if (this.clientMap.get(connection.id) === connection) this.clientMap.delete(connection.id);
+    if (this.clientMap.get(connection.id) === connection) {
+      this.clientMap.delete(connection.id);
+      this.#pushes.countsChanged();
+    }
     this.#emit('disconnect', connection, code, reason);
     if (this.#connections.size === 0) this.#allClosed?.();
   }
 
-  /** Pushes to one authenticated connection; false when there is none with that id. */
+  /**
+   * Pushes to one authenticated connection. On this node: false when there is none with
+   * that id. With a scale-out adapter, an id of another node is relayed to it and `true`
+   * means "handed to the adapter", not "delivered" (docs/scale-out.md).
+   */
   sendTo(id: string, request: string, data?: unknown): boolean {
-    return this.clientMap.get(id)?.send(request, data) ?? false;
-  }
-
-  /** Pushes to every authenticated connection whose `meta[key] === value`; false when none. */
-  sendToByMeta(key: string, value: unknown, request: string, data?: unknown): boolean {
-    let sent = false;
-    for (const connection of this.clientMap.values()) {
-      if (Object.hasOwn(connection.meta, key) && connection.meta[key] === value) sent = connection.send(request, data) || sent;
-    }
-    return sent;
+    return this.#pushes.sendTo(id, request, data);
   }
 
   /**
-   * How many authenticated connections there are, in total or in `room`. A promise because
-   * across workers and nodes (scale-out) the count is not local; on one process it is exact.
+   * Pushes to every authenticated connection whose `meta[key] === value`. True when one on
+   * this node matched, or when it was relayed to the other nodes (scale-out adapter).
    */
-  connectionCount(options: { room?: string } = {}): Promise<number> {
-    if (options.room === undefined) return Promise.resolve(this.clientMap.size);
-    let count = 0;
-    for (const connection of this.#rooms.members(options.room)) if (connection.authenticated) count += 1;
-    return Promise.resolve(count);
+  sendToByMeta(key: string, value: unknown, request: string, data?: unknown): boolean {
+    return this.#pushes.sendToByMeta(key, value, request, data);
   }
 
-  /** Pushes to every authenticated connection (or a room's); returns how many were sent. */
+  /**
+   * Pushes to every authenticated connection (or a room's), minus `except`. Returns how many
+   * connections of this node it was sent to; other nodes deliver theirs from the log.
+   */
   broadcast(request: string, data?: unknown, options: BroadcastOptions = {}): number {
-    const except = new Set(typeof options.except === 'string' ? [options.except] : (options.except ?? []));
-    const targets = options.room === undefined ? this.clientMap.values() : this.#rooms.members(options.room);
-    // Encode once; each connection only seals (encrypts) its own copy.
-    const text = encodeEnvelope({ request, response: data ?? null });
-    let sent = 0;
-    for (const connection of targets) {
-      if (connection.authenticated && !except.has(connection.id) && connection.transmitText(text, false)) sent += 1;
-    }
-    return sent;
+    return this.#pushes.broadcast(request, data, options);
+  }
+
+  /**
+   * Authenticated connections across every live node (or the members of `room`). Exact for
+   * this node; other nodes' counts come from the live-node table (about a second old at
+   * most; a dead node drops out within seconds). Never waits on other nodes.
+   */
+  connectionCount(options: ConnectionCountOptions = {}): Promise<number> {
+    return this.#pushes.connectionCount(options.room);
+  }
+
+  /** Counters of the scale-out adapter: relays sent and received, append failures, gaps. */
+  get adapterStats(): AdapterStats {
+    return this.#pushes.adapterStats;
   }
 
   /**
@@ -288,6 +312,7 @@ export class SocketServer {
     await allClosed;
     this.#endpoint!.closeIdleConnections();
     await httpClosed;
+    await this.#pushes.stop();
     this.#state = 'closed';
     this.#logger.info('closed');
   }

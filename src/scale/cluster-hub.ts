@@ -1,0 +1,66 @@
+/**
+ * The primary's side of the cluster broker: it orders what workers append (the order in
+ * which it receives them is the log's order), forwards each entry to every other worker,
+ * and keeps the live-node table. IPC channels are ordered and lossless while a worker
+ * lives, so a worker reads every entry appended after it started, once, in order.
+ *
+ * No history is kept: a restarted worker is a new node and starts at the end of the log.
+ */
+import { randomIdPrefix } from '../crypto/random.js';
+import type { NodeRecord } from './broker.js';
+import type { PrimaryMessage, WorkerMessage } from './cluster-protocol.js';
+
+/** A worker as the hub sees it: something that can be sent messages. */
+export interface HubPeer {
+  readonly id: number;
+  send(message: PrimaryMessage): void;
+}
+
+/** The log and node table of one primary. */
+export class ClusterHub {
+  readonly epoch = randomIdPrefix();
+  readonly #peers = new Map<number, HubPeer>();
+  readonly #nodes = new Map<string, { record: NodeRecord; expiresAt: number; peer: number }>();
+  #offset = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** A worker joined. */
+  add(peer: HubPeer): void {
+    this.#peers.set(peer.id, peer);
+  }
+
+  /** A worker exited: it gets nothing more, and its rows go at once (no waiting for expiry). */
+  remove(peerId: number): void {
+    this.#peers.delete(peerId);
+    for (const [node, row] of this.#nodes) if (row.peer === peerId) this.#nodes.delete(node);
+  }
+
+  /** Handles one message from worker `from`; true when it was a broker message. */
+  receive(from: HubPeer, message: WorkerMessage): boolean {
+    switch (message.ds) {
+      case 'append': {
+        const entry = { ...message.entry, offset: `0-${++this.#offset}` };
+        for (const peer of this.#peers.values()) if (peer.id !== from.id) peer.send({ ds: 'entry', epoch: this.epoch, entry });
+        return true;
+      }
+      case 'head':
+        from.send({ ds: 'head', req: message.req, epoch: this.epoch, offset: `0-${this.#offset}` });
+        return true;
+      case 'node':
+        this.#nodes.set(message.record.node, { record: message.record, expiresAt: this.now() + message.ttlMs, peer: from.id });
+        return true;
+      case 'nodes': {
+        const now = this.now();
+        const records = [...this.#nodes.values()].filter((row) => row.expiresAt > now).map((row) => row.record);
+        from.send({ ds: 'nodes', req: message.req, records });
+        return true;
+      }
+      case 'leave':
+        this.#nodes.delete(message.node);
+        return true;
+      default:
+        return false;
+    }
+  }
+}
