@@ -4,6 +4,27 @@ export type { BroadcastOptions, SocketServerEvents, SocketServerOptions } from '
 export type { Connection, RequestOptions } from './server/connection.js';
 export { SocketClient } from './client/socket-client.js';
 export type { ClientRequestOptions, ClientState, SocketClientEvents, SocketClientOptions } from './client/socket-client.js';
+export type {
+  HandlerApi,
+  HandlerInput,
+  HandlerOutput,
+  HandlerPushAnswer,
+  HandlerPushPayload,
+  PushAnswer,
+  PushHook,
+  PushHookName,
+  PushName,
+  PushPayload,
+  RequestArguments,
+  RequestInput,
+  RequestMessage,
+  RequestMethod,
+  RequestName,
+  RequestOutput,
+  SendMethod,
+  SocketApi,
+  UntypedHandler,
+} from './rpc/api-types.js';
 export { Handler } from './handlers/handler.js';
 export type { HandlerClass } from './handlers/handler.js';
 export type { SchemaIssue, SchemaResult, StandardSchema } from './handlers/standard-schema.js';

@@ -8,6 +8,8 @@ export const USAGE = `Usage:
   dropsocket call REQUEST [JSON] [--port N | --address URL] send one request, print the response
   dropsocket init [DIR]                                     scaffold a project: handlers, .env with a new key
   dropsocket keygen                                         print a new random auth key
+  dropsocket types [--out FILE] [--handlers DIR]            write the typed Api of the handlers (dropsocket-api.d.ts)
+  dropsocket spec [--handlers DIR]                          print an AsyncAPI 3.0 document of the handlers
   dropsocket --version                                      print the version
 
 Settings come from SOCKET_* environment variables and .env; flags win over both.
@@ -39,6 +41,18 @@ Writes socket-handlers/auth.ts and echo.ts, a .env with a new SOCKET_AUTH_KEY (a
   keygen: `Usage: dropsocket keygen
 
 Prints a new random auth key (32 bytes, base64url) for SOCKET_AUTH_KEY.`,
+  types: `Usage: dropsocket types [--out FILE] [--handlers DIR]
+
+Writes a declaration file whose default export is the type Api of the handlers: each
+request name with its input and output type. \`import type Api from './dropsocket-api.js'\`
+then makes \`SocketClient<Api>\` check names, data and results at compile time.
+  --out FILE       where to write (default dropsocket-api.d.ts)
+  --handlers DIR   handler folder (SOCKET_HANDLER_DIR)`,
+  spec: `Usage: dropsocket spec [--handlers DIR]
+
+Prints an AsyncAPI 3.0 document of the handlers on stdout: one channel per request name,
+payload schemas where a handler's schema converts to JSON Schema. Loads the handler files.
+  --handlers DIR   handler folder (SOCKET_HANDLER_DIR)`,
 } as const;
 
 type CommandName = keyof typeof COMMAND_USAGE;
@@ -49,6 +63,8 @@ export type Command =
   | { name: 'call'; request: string; data: unknown; port?: number; address?: string }
   | { name: 'init'; dir: string }
   | { name: 'keygen' }
+  | { name: 'types'; out?: string; handlerDir?: string }
+  | { name: 'spec'; handlerDir?: string }
   | { name: 'version' }
   | { name: 'help'; command?: CommandName };
 
@@ -58,7 +74,7 @@ export class UsageError extends Error {
 }
 
 /** Flags that take a value (kept in step with the parseArgs options below). */
-const VALUE_FLAGS = ['port', 'host', 'handlers', 'address'] as const;
+const VALUE_FLAGS = ['port', 'host', 'handlers', 'address', 'out'] as const;
 
 /** Parses `argv` (without node and the script). @throws UsageError */
 export function parseCommand(argv: readonly string[]): Command {
@@ -74,6 +90,7 @@ export function parseCommand(argv: readonly string[]): Command {
         handlers: { type: 'string' },
         workers: { type: 'string' },
         address: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -111,6 +128,14 @@ export function parseCommand(argv: readonly string[]): Command {
       expectArguments(name, rest, 0, 0);
       onlyFlags(name, values, []);
       return { name };
+    case 'types':
+      expectArguments(name, rest, 0, 0);
+      onlyFlags(name, values, ['out', 'handlers']);
+      return { name, ...(values.out !== undefined && { out: values.out }), ...(values.handlers !== undefined && { handlerDir: values.handlers }) };
+    case 'spec':
+      expectArguments(name, rest, 0, 0);
+      onlyFlags(name, values, ['handlers']);
+      return { name, ...(values.handlers !== undefined && { handlerDir: values.handlers }) };
   }
 }
 

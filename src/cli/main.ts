@@ -14,6 +14,7 @@ import { WORKER_ENV, type WorkerMessage } from '../scale/cluster-protocol.js';
 import { SocketServer } from '../server/socket-server.js';
 import { COMMAND_USAGE, USAGE, UsageError, parseCommand, type Command } from './args.js';
 import { describeInit, initProject } from './init.js';
+import { renderSpec, writeApiTypes } from './tool-commands.js';
 import { packageVersion } from './version.js';
 import { runSupervisor } from './supervisor.js';
 
@@ -50,6 +51,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return EXIT.OK;
       case 'keygen':
         io.stdout.write(`${generateAuthKey()}\n`);
+        return EXIT.OK;
+      case 'types':
+        io.stdout.write(`${await writeApiTypes(command)}\n`);
+        return EXIT.OK;
+      case 'spec':
+        io.stdout.write(`${await renderSpec(command)}\n`);
         return EXIT.OK;
       case 'serve':
         return await serve(command, io);

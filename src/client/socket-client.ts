@@ -14,6 +14,7 @@ import { HandlerRegistry } from '../handlers/registry.js';
 import { createLogger, type Logger } from '../logger.js';
 import { AUTH_REQUEST, HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../protocol/envelope.js';
+import type { RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
 import { ClientSession } from './client-session.js';
@@ -47,6 +48,8 @@ export interface SocketClientEvents {
   reconnectFailed: [];
   /** An error the server sent for a fire-and-forget message. */
   serverError: [request: string, error: SocketError];
+  /** A push arrived (before its `client()` hook runs, whether or not there is one). */
+  push: [request: string, payload: unknown];
 }
 
 /**
@@ -56,10 +59,42 @@ export interface SocketClientEvents {
  */
 export type ClientState = 'new' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
-/** The dropsocket client. A singleton: `new SocketClient()` returns the existing instance. */
-export class SocketClient {
+/**
+ * The dropsocket client. A singleton: `new SocketClient()` returns the existing instance.
+ *
+ * `SocketClient<Api>`, with the `Api` that `dropsocket types` generates, checks request
+ * names, data and results at compile time; a plain `SocketClient` is untyped.
+ */
+export class SocketClient<Api extends SocketApi | undefined = undefined> {
   /** The current instance, if one was constructed and not reset. */
   static instance: SocketClient | undefined;
+
+  /**
+   * Calls the server handler `request` and resolves with its response.
+   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
+   */
+  declare readonly request: RequestMethod<Api, ClientRequestOptions>;
+
+  /**
+   * Fire-and-forget: sends `{request, data}` (or `send({request, data})`); a reply, if
+   * any, goes to the `client()` hook of that name. Returns false when not connected.
+   * @throws SocketError `PAYLOAD_TOO_LARGE`
+   */
+  declare readonly send: SendMethod<Api>;
+
+  static {
+    // One method each on the prototype (subclasses can override them), whose public type
+    // is the declaration above: it depends on Api, which a class method signature cannot.
+    const methods: Pick<SocketClient, 'request' | 'send'> = {
+      request(this: SocketClient, request: string, data?: unknown, options?: ClientRequestOptions) {
+        return this.#request(request, data, options);
+      },
+      send(this: SocketClient, request: string | { request: string; data?: unknown }, data?: unknown) {
+        return this.#send(request, data);
+      },
+    };
+    for (const [name, value] of Object.entries(methods)) Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+  }
 
   /** Resolved settings. */
   readonly config!: Config;
@@ -92,14 +127,14 @@ export class SocketClient {
     const singleton = options.singleton ?? true;
     if (singleton && SocketClient.instance !== undefined) {
       checkSameSingletonOptions('SocketClient', SocketClient.instance.#options, options);
-      return SocketClient.instance;
+      return SocketClient.instance as unknown as SocketClient<Api>;
     }
     this.#options = { ...options };
     const { logger, singleton: _singleton, loadHandlers, ...settings } = options;
     this.config = loadConfig(settings);
     this.#logger = logger ?? createLogger(this.config.logLevel, 'dropsocket-client');
     this.#loadHandlers = loadHandlers ?? true;
-    if (singleton) SocketClient.instance = this;
+    if (singleton) SocketClient.instance = this as unknown as SocketClient;
   }
 
   /** Handler instances that define `client()`, by name. */
@@ -170,22 +205,13 @@ export class SocketClient {
     session.startHeartbeat();
   }
 
-  /**
-   * Fire-and-forget: sends `{request, data}`; a reply, if any, goes to the `client()` hook
-   * of that name. Returns false when not connected.
-   * @throws SocketError `PAYLOAD_TOO_LARGE`
-   */
-  send(request: string | { request: string; data?: unknown }, data?: unknown): boolean {
+  #send(request: string | { request: string; data?: unknown }, data?: unknown): boolean {
     const envelope = typeof request === 'string' ? { request, data } : { request: request.request, data: request.data };
     if (!this.ready) return false;
     return this.#session!.sendText(this.#encodeWithinLimit(envelope));
   }
 
-  /**
-   * Calls the server handler `request` and resolves with its response.
-   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
-   */
-  async request<T = unknown>(request: string, data?: unknown, options: ClientRequestOptions = {}): Promise<T> {
+  async #request<T>(request: string, data: unknown, options: ClientRequestOptions = {}): Promise<T> {
     if (!this.ready) throw new SocketError('NOT_CONNECTED', this.#state === 'closed' ? 'The client is closed' : undefined);
     return (await this.#call(this.#session!, request, data, options.timeout ?? this.config.requestTimeout)) as T;
   }
@@ -222,6 +248,7 @@ export class SocketClient {
     } else if (envelope.id !== undefined) {
       void answerServerCall(this.#registry, session, envelope, this.#logger);
     } else {
+      this.events.emit('push', envelope.request, envelope.response);
       runPushHook(this.#registry, envelope, this.#logger);
     }
   }
@@ -297,7 +324,7 @@ export class SocketClient {
     try {
       await this.close();
     } finally {
-      if (SocketClient.instance === this) SocketClient.instance = undefined;
+      if (SocketClient.instance === (this as unknown)) SocketClient.instance = undefined;
     }
   }
 

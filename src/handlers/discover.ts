@@ -43,6 +43,34 @@ interface Failure {
  * export, reserved name) or `DUPLICATE_HANDLER`; each message names the file.
  */
 export async function discoverHandlers(dir: string, options: DiscoverOptions = {}): Promise<DiscoveredHandler[]> {
+  const listed = await listHandlerFiles(dir, options);
+  const byName = new Map<string, DiscoveredHandler>();
+  const failures: Failure[] = [];
+  for (const { name, file } of listed) {
+    const loaded = RESERVED_REQUEST_NAMES.has(name) ? { file, reason: `"${name}" is a reserved request name` } : await loadHandlerClass(file);
+    if ('reason' in loaded) failures.push(loaded);
+    else byName.set(name, { name, file, HandlerClass: loaded.HandlerClass });
+  }
+  if (failures.length > 0 && options.skipBroken !== true) throw loadFailed(failures);
+  for (const failure of failures) options.warn?.(`${failure.file} is not loaded: ${failure.reason}`);
+  return [...byName.values()];
+}
+
+/** A handler file, found but not loaded. */
+export interface HandlerFile {
+  name: string;
+  /** Absolute path of the file. */
+  file: string;
+  /** Path under the handler folder, with `/` separators. */
+  relative: string;
+}
+
+/**
+ * Lists the handler files under `dir` with their names, in path order, without loading
+ * any (`dropsocket types` needs only the names and paths).
+ * @throws SocketError `HANDLER_LOAD_FAILED` (missing folder) or `DUPLICATE_HANDLER`.
+ */
+export async function listHandlerFiles(dir: string, options: Pick<DiscoverOptions, 'required' | 'warn'> = {}): Promise<HandlerFile[]> {
   const root = resolve(dir);
   if (!(await isDirectory(root))) {
     if (options.required === false) return [];
@@ -52,19 +80,14 @@ export async function discoverHandlers(dir: string, options: DiscoverOptions = {
   for (const relative of files.filter(isUnsupportedHandlerFile)) {
     options.warn?.(`${resolve(root, relative)} is not loaded: handler files end in .${HANDLER_EXTENSIONS.join(', .')}`);
   }
-  const byName = new Map<string, DiscoveredHandler>();
-  const failures: Failure[] = [];
+  const byName = new Map<string, HandlerFile>();
   for (const relative of files.filter(isHandlerFile)) {
     const name = handlerNameFromPath(relative);
     const file = resolve(root, relative);
     const clash = byName.get(name);
     if (clash) throw new SocketError('DUPLICATE_HANDLER', `Handler name "${name}" is taken by both ${clash.file} and ${file}`);
-    const loaded = RESERVED_REQUEST_NAMES.has(name) ? { file, reason: `"${name}" is a reserved request name` } : await loadHandlerClass(file);
-    if ('reason' in loaded) failures.push(loaded);
-    else byName.set(name, { name, file, HandlerClass: loaded.HandlerClass });
+    byName.set(name, { name, file, relative });
   }
-  if (failures.length > 0 && options.skipBroken !== true) throw loadFailed(failures);
-  for (const failure of failures) options.warn?.(`${failure.file} is not loaded: ${failure.reason}`);
   return [...byName.values()];
 }
 

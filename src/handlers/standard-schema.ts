@@ -29,3 +29,23 @@ export function isStandardSchema(value: unknown): value is StandardSchema {
   const standard = (value as { '~standard'?: { version?: unknown; validate?: unknown } })['~standard'];
   return standard?.version === 1 && typeof standard.validate === 'function';
 }
+
+/**
+ * The JSON Schema of a schema's input, where the schema implements Standard JSON Schema v1
+ * (`~standard.jsonSchema`, https://standardschema.dev/json-schema: zod 4.2+, valibot and
+ * arktype in their current versions); undefined when it does not or cannot convert (a
+ * custom refinement, say). `$schema` is left out: the result is embedded in a document.
+ */
+export function inputJsonSchema(schema: unknown, target: 'draft-07' | 'draft-2020-12' = 'draft-07'): Record<string, unknown> | undefined {
+  if (!isStandardSchema(schema)) return undefined;
+  const converter = (schema['~standard'] as { jsonSchema?: { input?: unknown } }).jsonSchema;
+  if (typeof converter?.input !== 'function') return undefined;
+  try {
+    const converted: unknown = (converter.input as (options: { target: string }) => unknown).call(converter, { target });
+    if (converted === null || typeof converted !== 'object') return undefined;
+    const { $schema: _dialect, ...rest } = converted as Record<string, unknown>;
+    return rest;
+  } catch {
+    return undefined;
+  }
+}

@@ -65,8 +65,8 @@ async function exited(child: ChildProcess): Promise<{ code: number | null; signa
 }
 
 /** Runs one CLI command to completion. */
-async function runCli(args: string[], settings: Env = {}): Promise<Finished> {
-  const run = spawnCli(args, settings);
+async function runCli(args: string[], settings: Env = {}, cwd = ROOT): Promise<Finished> {
+  const run = spawnCli(args, settings, cwd);
   // 'close' (not 'exit') so that all of stdout and stderr has been read.
   const [code, signal] = (await within(once(run.child, 'close'), PROCESS_MS, `dropsocket ${args[0]} to finish`)) as [number | null, NodeJS.Signals | null];
   return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
@@ -192,6 +192,29 @@ QUnit.module('e2e: dropsocket CLI', (hooks) => {
     } finally {
       await client.close();
     }
+  });
+
+  QUnit.test('spec prints an AsyncAPI 3.0 document of the example handlers', async (assert) => {
+    const result = await runCli(['spec']);
+    assert.strictEqual(result.code, 0, result.stderr);
+    const spec = JSON.parse(result.stdout) as { asyncapi: string; operations: Record<string, { action: string }> };
+    assert.strictEqual(spec.asyncapi, '3.0.0');
+    assert.strictEqual(spec.operations['echo-request']?.action, 'receive');
+    assert.strictEqual(spec.operations['room_join-request']?.action, 'receive');
+  });
+
+  QUnit.module('types', (typesHooks) => {
+    let dir = '';
+    useTempDir(typesHooks, 'e2e-types', (path) => (dir = path));
+
+    QUnit.test('types writes dropsocket-api.d.ts in the working directory, naming every handler', async (assert) => {
+      const result = await runCli(['types', '--handlers', join(ROOT, 'socket-handlers')], {}, dir);
+      assert.strictEqual(result.code, 0, result.stderr);
+      assert.true(/^wrote .*dropsocket-api\.d\.ts \(\d+ handlers\)\n$/.test(result.stdout), result.stdout);
+      const text = await readFile(join(dir, 'dropsocket-api.d.ts'), 'utf8');
+      assert.true(text.includes('"room.join": typeof import('), 'room/join.ts by its request name');
+      assert.true(text.includes('socket-handlers/room/join.js").default'), 'imported as the emitted .js');
+    });
   });
 
   QUnit.module('.env', (envHooks) => {

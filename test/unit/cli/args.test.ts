@@ -75,6 +75,25 @@ QUnit.module('src/cli/args', () => {
     });
   });
 
+  QUnit.module('types and spec', () => {
+    QUnit.test('types takes --out and --handlers, both optional', (assert) => {
+      assert.deepEqual(parseCommand(['types']), { name: 'types' });
+      assert.deepEqual(parseCommand(['types', '--out', 'src/api.d.ts', '--handlers', 'h']), { name: 'types', out: 'src/api.d.ts', handlerDir: 'h' });
+    });
+
+    QUnit.test('spec takes --handlers and nothing else', (assert) => {
+      assert.deepEqual(parseCommand(['spec']), { name: 'spec' });
+      assert.deepEqual(parseCommand(['spec', '--handlers', 'h']), { name: 'spec', handlerDir: 'h' });
+      assertThrowsType(assert, () => parseCommand(['spec', '--out', 'x']), UsageError, '--out');
+      assertThrowsType(assert, () => parseCommand(['spec', 'extra']), UsageError, 'an argument');
+    });
+
+    QUnit.test('types refuses arguments and flags of other commands', (assert) => {
+      assertThrowsType(assert, () => parseCommand(['types', 'x.d.ts']), UsageError, 'an argument');
+      assertThrowsType(assert, () => parseCommand(['types', '--port', '1']), UsageError, '--port');
+    });
+  });
+
   QUnit.module('other commands', () => {
     QUnit.test('keygen takes no arguments', (assert) => {
       assert.deepEqual(parseCommand(['keygen']), { name: 'keygen' });
@@ -97,7 +116,7 @@ QUnit.module('src/cli/args', () => {
     });
 
     QUnit.test('the usage text names every command', (assert) => {
-      for (const command of ['serve', 'call', 'init', 'keygen']) assert.true(USAGE.includes(`dropsocket ${command}`), command);
+      for (const command of ['serve', 'call', 'init', 'keygen', 'types', 'spec']) assert.true(USAGE.includes(`dropsocket ${command}`), command);
       assert.true(USAGE.includes('--version'));
     });
 

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import QUnit from 'qunit';
 import { EXIT, listeningUrl, runCli, type CliIo } from '../../../src/cli/main.js';
 import { COMMAND_USAGE, USAGE } from '../../../src/cli/args.js';
@@ -100,6 +102,37 @@ QUnit.module('src/cli/main', (hooks) => {
     const [, port] = await io.stdout.match(/listening on ws:\/\/127\.0\.0\.1:(\d+)\n/, 'the listening line');
     return { io, exit, port: Number(port) };
   }
+
+  QUnit.module('types and spec', () => {
+    QUnit.test('types --out writes the declaration there and prints where', async (assert) => {
+      const dir = await mkdtemp(join(tmpdir(), 'dropsocket-cli-types-'));
+      try {
+        const io = fakeIo();
+        const out = join(dir, 'api.d.ts');
+        assert.strictEqual(await runCli(['types', '--out', out], io), EXIT.OK, io.stderr.text);
+        assert.true(io.stdout.text.startsWith(`wrote ${out} (`), io.stdout.text);
+        assert.true((await readFile(out, 'utf8')).includes('"echo": typeof import('), 'the handlers of SOCKET_HANDLER_DIR');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    QUnit.test('spec prints JSON with one request operation per server handler', async (assert) => {
+      const io = fakeIo();
+      assert.strictEqual(await runCli(['spec'], io), EXIT.OK, io.stderr.text);
+      const spec = JSON.parse(io.stdout.text) as { operations: Record<string, unknown> };
+      assert.true('add-request' in spec.operations && 'echo-request' in spec.operations && 'news-push' in spec.operations, Object.keys(spec.operations).join());
+    });
+
+    QUnit.test('types and spec on a missing handler folder exit 1 with HANDLER_LOAD_FAILED', async (assert) => {
+      process.env.SOCKET_HANDLER_DIR = '/no/such/folder';
+      for (const command of ['types', 'spec']) {
+        const io = fakeIo();
+        assert.strictEqual(await runCli([command], io), EXIT.FAILED, command);
+        assert.true(io.stderr.text.includes('HANDLER_LOAD_FAILED'), io.stderr.text);
+      }
+    });
+  });
 
   QUnit.module('keygen and help', () => {
     QUnit.test('keygen prints a 43-character base64url key and exits 0', async (assert) => {
