@@ -11,7 +11,7 @@ import { inspect, parseArgs } from 'node:util';
 import fg from 'fast-glob';
 import QUnit from 'qunit';
 
-const DEFAULT_GLOB = 'test/{unit,integration,e2e,package}/**/*.test.ts';
+const DEFAULT_GLOB = 'test/{unit,integration,e2e,examples,package}/**/*.test.ts';
 /** If open handles keep the process alive this long after the run, it is a bug; exit anyway. */
 const EXIT_GRACE_MS = 3000;
 

@@ -31,4 +31,11 @@ QUnit.module('docs', () => {
     assert.true(read('docs/configuration.md').includes(table), 'docs/configuration.md is current (node --import tsx scripts/settings-table.ts)');
     assert.true(read('README.md').includes(table), 'README.md is current');
   });
+
+  QUnit.test('docs/testing.md shows the QUnit and node:test examples exactly as they run in the suite', (assert) => {
+    const doc = read('docs/testing.md');
+    for (const example of ['test/examples/qunit-handlers.test.ts', 'test/examples/node-test-handlers.ts']) {
+      assert.true(doc.includes(`\`\`\`ts\n${read(example).trimEnd()}\n\`\`\``), `${example} is listed as it is`);
+    }
+  });
 });
