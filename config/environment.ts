@@ -59,6 +59,7 @@ export const SETTINGS = {
   shutdownTimeout: setting({ env: 'SOCKET_SHUTDOWN_TIMEOUT', default: 10_000, parse: integer(0, MAX_TIMER_MS), doc: 'Milliseconds `close()` lets in-flight requests finish before answering `SHUTTING_DOWN`.' }),
   workers: setting<number | 'auto'>({ env: 'SOCKET_WORKERS', default: 1, parse: integerOrAuto(1, 1024), doc: 'Worker processes of `dropsocket serve` (node:cluster, one shared port); `auto` = one per CPU.' }),
   adapter: setting({ env: 'SOCKET_ADAPTER', default: 'local', parse: adapterUrl(), doc: 'How servers exchange cross-node pushes: `local` (one process; workers relay through their primary) or a `redis://` URL.' }),
+  metrics: setting({ env: 'SOCKET_METRICS', default: false, parse: boolean(), doc: 'Serve Prometheus metrics at `GET /metrics` on the server port (`GET /healthz` is always served).' }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({ env: 'SOCKET_LOG_LEVEL', default: 'info', parse: oneOf(LOG_LEVELS), doc: 'Least severe level logged.' }),
 } as const;
 

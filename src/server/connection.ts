@@ -8,6 +8,7 @@ import { corkUntilNextTick, type Corkable } from '../channel/tick-cork.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { CLOSE_CODES } from '../protocol/constants.js';
 import { encodeEnvelope, type Envelope } from '../protocol/envelope.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
@@ -33,6 +34,8 @@ export interface ConnectionContext {
   closed(connection: Connection, code: number, reason: string): void;
   /** Called when the rate limit pauses reading this connection, with the planned pause in ms. */
   throttled?(connection: Connection, pauseMs: number): void;
+  /** Set when SOCKET_METRICS is on. */
+  metrics?: ServerMetrics | undefined;
 }
 
 /** The transport under the WebSocket, as the server's upgrade handed it over. */
@@ -176,6 +179,7 @@ export class Connection {
     this.lastSeen = this.#context.now();
     const received = this.#link.receive(frame, isBinary);
     if (received.reply !== undefined) this.#socket.send(received.reply);
+    if (received.established === true) this.#context.metrics?.handshakeCompleted();
     // Handshake frames are not charged: one per connection, before any message.
     if (received.envelope !== undefined) this.charge(1);
     return received.envelope;
@@ -264,6 +268,7 @@ export class Connection {
     }
     if (coalesce) corkUntilNextTick(this.#rawSocket);
     this.#socket.send(frame);
+    this.#context.metrics?.sent(frame);
     return true;
   }
 

@@ -7,6 +7,7 @@ import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { HandlerEntry, HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
+import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { AUTH_REQUEST, CLOSE_CODES, HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { encodeEnvelope, exceedsPayload, isAnswer, quoteName, type Envelope } from '../protocol/envelope.js';
 import { invokeHandler, isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
@@ -19,6 +20,8 @@ export interface DispatchContext {
   readonly registry: HandlerRegistry;
   readonly inFlight: InFlightCounter;
   isShuttingDown(): boolean;
+  /** Undefined with metrics off. */
+  readonly metrics?: ServerMetrics | undefined;
   /** Called once the auth handler accepted `connection`, before the answer is sent. */
   accept(connection: Connection): void;
   /** Called after the auth answer is sent. */
@@ -68,27 +71,32 @@ export class Dispatcher {
   #call(connection: Connection, envelope: Envelope, entry: HandlerEntry): void {
     connection.beginCall(envelope);
     this.context.inFlight.begin();
+    const started = this.context.metrics === undefined ? 0 : performance.now();
     let result: unknown;
     try {
       result = entry.schema === undefined ? entry.run!(envelope.data, connection) : invokeHandler(entry, envelope.data, connection);
     } catch (error) {
-      return this.#settle(connection, envelope, { failed: true, error });
+      return this.#settle(connection, envelope, { failed: true, error }, started);
     }
-    if (!isPromiseLike(result)) return this.#settle(connection, envelope, { failed: false, value: result });
+    if (!isPromiseLike(result)) return this.#settle(connection, envelope, { failed: false, value: result }, started);
     result.then(
-      (value) => this.#settle(connection, envelope, { failed: false, value }),
-      (error: unknown) => this.#settle(connection, envelope, { failed: true, error }),
+      (value) => this.#settle(connection, envelope, { failed: false, value }, started),
+      (error: unknown) => this.#settle(connection, envelope, { failed: true, error }, started),
     );
   }
 
   /** Answers a finished call (once: a call shutdown already answered gets no second answer). */
-  #settle(connection: Connection, envelope: Envelope, outcome: Outcome): void {
+  #settle(connection: Connection, envelope: Envelope, outcome: Outcome, started: number): void {
     const { request, id } = envelope;
     const owed = connection.endCall(envelope);
     this.context.inFlight.end();
+    const { metrics } = this.context;
+    if (metrics !== undefined) metrics.handlerFinished(request, (performance.now() - started) / 1000);
     if (id !== undefined && !owed) return;
     if (outcome.failed) {
-      this.#reply(connection, { request, ...idOf(envelope), error: toWireError(outcome.error, request, this.context.logger) });
+      const error = toWireError(outcome.error, request, this.context.logger);
+      metrics?.errorAnswered(error.code);
+      this.#reply(connection, { request, ...idOf(envelope), error });
     } else if (id !== undefined) {
       this.#reply(connection, { request, id, response: outcome.value ?? null });
     } else if (outcome.value !== undefined && outcome.value !== null) {
@@ -120,6 +128,7 @@ export class Dispatcher {
 
   #refuse(connection: Connection, envelope: Envelope, failure: unknown): void {
     const error = failure instanceof SocketError ? failure : new SocketError('AUTH_FAILED');
+    this.context.metrics?.authFailed();
     if (failure !== undefined && !(failure instanceof SocketError)) {
       this.context.logger.error('auth handler threw', { connection: connection.id, err: failure });
     }
@@ -129,6 +138,7 @@ export class Dispatcher {
   }
 
   #answerError(connection: Connection, envelope: Envelope, error: SocketError): void {
+    this.context.metrics?.errorAnswered(error.code);
     connection.transmit({ request: envelope.request, ...idOf(envelope), error: { code: error.code, message: error.message } });
   }
 
@@ -143,6 +153,7 @@ export class Dispatcher {
     } catch (error) {
       this.context.logger.error('response not sendable', { connection: connection.id, request: answer.request, code: (error as SocketError).code });
       const { code, message } = error as SocketError;
+      this.context.metrics?.errorAnswered(code);
       text = encodeEnvelope({ request: answer.request, ...idOf(answer), error: { code, message } });
     }
     connection.transmitText(text);

@@ -28,6 +28,8 @@ import { createBroker } from './create-broker.js';
 import type { AdapterStats } from './cross-node.js';
 import { PushRouter } from './push-router.js';
 import { RoomIndex } from './rooms.js';
+import { countConnections, type ServedMetrics } from '../metrics/server-metrics.js';
+import { answerHttpRoute } from './http-routes.js';
 import { UpgradeEndpoint } from './upgrade-endpoint.js';
 
 /** Constructor options: any setting (wins over the environment), plus a logger. */
@@ -93,6 +95,8 @@ export class SocketServer {
   #state: State = 'new';
   #registry: HandlerRegistry | undefined;
   #endpoint: UpgradeEndpoint | undefined;
+  /** Undefined with metrics off: every call site is `#metrics?.x()`, one branch and no work. */
+  #metrics: ServedMetrics | undefined;
   #psk: Buffer | null = null;
   #closing: Promise<void> | undefined;
   #dispatcher: Dispatcher | undefined;
@@ -128,7 +132,10 @@ export class SocketServer {
       rooms: this.#rooms,
       now: monotonicNow,
       closed: (connection, code, reason) => this.#closed(connection, code, reason),
-      throttled: (connection, pauseMs) => this.#emit('throttled', connection, pauseMs),
+      throttled: (connection, pauseMs) => {
+        this.#metrics?.rateLimitPaused();
+        this.#emit('throttled', connection, pauseMs);
+      },
     };
     if (singleton) SocketServer.instance = this;
   }
@@ -169,6 +176,7 @@ export class SocketServer {
 
   async #start(): Promise<void> {
     const { config } = this;
+    if (config.metrics) await this.#startMetrics();
     this.#registry = new HandlerRegistry(await discoverHandlers(config.handlerDir, { warn: (message) => this.#logger.warn(message) }), 'server', this);
     this.#dispatcher = new Dispatcher({
       config,
@@ -176,6 +184,7 @@ export class SocketServer {
       registry: this.#registry,
       inFlight: this.#inFlight,
       isShuttingDown: () => this.#state !== 'listening',
+      metrics: this.#metrics,
       accept: (connection) => {
         this.clientMap.set(connection.id, connection);
         this.#pushes.countsChanged();
@@ -197,6 +206,7 @@ export class SocketServer {
       maxFrameBytes: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
       canAccept: () => this.#state === 'listening' && this.#connections.size < config.maxConnections,
       accept: (ws, rawSocket, request) => this.#accept(ws, rawSocket, request),
+      respond: (request, response) => answerHttpRoute(request, response, { isDraining: () => this.#state === 'closing', metrics: this.#metrics }),
     });
     this.#liveness = new LivenessSweep({
       heartBeatInterval: config.heartBeatInterval,
@@ -206,6 +216,13 @@ export class SocketServer {
     });
     this.#liveness.start();
     this.#logger.info('listening', { host: config.host, port: this.port, encryption: config.encryption, handlers: this.handlers.size, adapter: this.adapterStats.adapter, node: this.#idPrefix });
+  }
+
+  /** prom-client is imported only here, so a server without metrics never loads it. */
+  async #startMetrics(): Promise<void> {
+    const { createPrometheusMetrics } = await import('../metrics/prometheus-metrics.js');
+    this.#metrics = createPrometheusMetrics(() => countConnections(this.#connections, this.config.encryption));
+    this.#connectionContext.metrics = this.#metrics;
   }
 
   #accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void {
@@ -228,13 +245,17 @@ export class SocketServer {
     try {
       envelope = connection.receive(data, isBinary);
     } catch (error) {
-      connection.fail(error instanceof SocketError ? error : new SocketError('MALFORMED_FRAME', undefined, { cause: error }));
+      const failure = error instanceof SocketError ? error : new SocketError('MALFORMED_FRAME', undefined, { cause: error });
+      if (failure.code === 'HANDSHAKE_FAILED') this.#metrics?.handshakeFailed();
+      connection.fail(failure);
       return;
     }
+    this.#metrics?.received(data.length, envelope === undefined ? 0 : 1);
     if (envelope !== undefined) this.#dispatcher!.dispatch(connection, envelope);
   }
 
   #closed(connection: Connection, code: number, reason: string): void {
+    this.#metrics?.closed(code);
     this.#connections.delete(connection);
     if (this.clientMap.get(connection.id) === connection) {
       this.clientMap.delete(connection.id);
@@ -299,7 +320,8 @@ export class SocketServer {
   async #shutdown(): Promise<void> {
     this.#state = 'closing';
     this.#liveness?.stop();
-    const httpClosed = this.#endpoint!.close();
+    // The listener stays open while draining: /healthz answers 503 so a load balancer takes
+    // this server out of rotation, and upgrades are refused with 503 (canAccept).
     if (!(await this.#inFlight.whenIdle(this.config.shutdownTimeout))) {
       this.#logger.warn('shutdown deadline passed with calls running', { running: this.#inFlight.count });
       for (const connection of this.#connections) connection.answerOwed(new SocketError('SHUTTING_DOWN'));
@@ -310,6 +332,7 @@ export class SocketServer {
     });
     for (const connection of this.#connections) connection.close(CLOSE_CODES.GOING_AWAY, 'SHUTTING_DOWN');
     await allClosed;
+    const httpClosed = this.#endpoint!.close();
     this.#endpoint!.closeIdleConnections();
     await httpClosed;
     await this.#pushes.stop();

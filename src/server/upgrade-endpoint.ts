@@ -1,9 +1,10 @@
 /**
- * The HTTP side of the server: listens, answers plain HTTP with 426, refuses upgrades with
+ * The HTTP side of the server: listens, answers plain HTTP with the server's routes (health,
+ * metrics) or 426, refuses upgrades with
  * 503 when the server cannot take more, and hands accepted WebSockets (with the TCP socket
  * under them, for write coalescing) to the server.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server as WsServer, type WebSocket } from 'ws';
@@ -20,6 +21,8 @@ export interface UpgradeEndpointOptions {
   canAccept(): boolean;
   /** Takes an upgraded connection. */
   accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void;
+  /** Answers a plain HTTP request the server has a route for; false leaves it to the 426. */
+  respond?(request: IncomingMessage, response: ServerResponse): boolean;
 }
 
 /** A listening HTTP server that upgrades to WebSocket. */
@@ -40,7 +43,8 @@ export class UpgradeEndpoint {
       skipUTF8Validation: true,
       maxPayload: options.maxFrameBytes,
     });
-    this.#http = createServer((_request, response) => {
+    this.#http = createServer((request, response) => {
+      if (options.respond?.(request, response) === true) return;
       response.writeHead(426, { 'content-type': 'text/plain' }).end('This is a WebSocket endpoint.\n');
     });
     this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));

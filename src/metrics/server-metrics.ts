@@ -1,0 +1,58 @@
+/**
+ * The seam between the server and its metrics. The server holds `ServerMetrics | undefined`
+ * and calls it as `metrics?.x()`: with metrics off that is one branch per call site and no
+ * argument is evaluated, so the message path pays nothing. With SOCKET_METRICS on, the
+ * Prometheus implementation (prometheus-metrics.ts, which loads prom-client) is plugged in.
+ */
+
+/** What the server reports as it runs. Every method is cheap and never throws. */
+export interface ServerMetrics {
+  /** A channel handshake completed (Noise, or the plaintext channel's open). */
+  handshakeCompleted(): void;
+  /** A handshake failed (wrong key, garbage): the connection closes with 4002. */
+  handshakeFailed(): void;
+  /** The auth handler refused a connection (4001). */
+  authFailed(): void;
+  /** A frame arrived: its size in bytes and the messages it carried. */
+  received(bytes: number, messages: number): void;
+  /** A frame was written: its size in bytes (strings are counted as UTF-8). */
+  sent(frame: string | Buffer): void;
+  /** A handler call finished after `seconds`, by request name. */
+  handlerFinished(request: string, seconds: number): void;
+  /** An error answer was sent (`VALIDATION_ERROR`, a handler's own code, ...). */
+  errorAnswered(code: string): void;
+  /** A connection closed with `code`. */
+  closed(code: number): void;
+  /** The rate limit paused reading a connection. */
+  rateLimitPaused(): void;
+  /**
+   * A message crossed the adapter (scale-out): `out` when this node relayed a delivery to
+   * other workers/nodes, `in` when it delivered one relayed from elsewhere. Fed by the
+   * adapter once it exists.
+   */
+  adapterRelayed(direction: 'in' | 'out'): void;
+}
+
+/** Open connections by kind, counted when scraped (never on the message path). */
+export interface ConnectionCounts {
+  encrypted: boolean;
+  authenticated: number;
+  unauthenticated: number;
+}
+
+/** A metrics implementation that can also render itself for `GET /metrics`. */
+export interface ServedMetrics extends ServerMetrics {
+  readonly contentType: string;
+  render(): Promise<string>;
+}
+
+/** Counts `connections` by whether they have authenticated. */
+export function countConnections(connections: Iterable<{ readonly authenticated: boolean }>, encrypted: boolean): ConnectionCounts {
+  let authenticated = 0;
+  let unauthenticated = 0;
+  for (const connection of connections) {
+    if (connection.authenticated) authenticated += 1;
+    else unauthenticated += 1;
+  }
+  return { encrypted, authenticated, unauthenticated };
+}

@@ -1,0 +1,105 @@
+/** GET /healthz and GET /metrics on the server's port, against a real server on 127.0.0.1. */
+import { get } from 'node:http';
+import QUnit from 'qunit';
+import { SocketServer, type SocketError } from '../../src/index.js';
+import { resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
+import { within } from '../helpers/wait-for.js';
+
+interface HttpAnswer {
+  status: number;
+  type: string;
+  body: string;
+}
+
+/** One GET on a fresh connection (no keep-alive pool outlives the test). */
+function httpGet(port: number, path: string): Promise<HttpAnswer> {
+  return within(
+    new Promise((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+      }).on('error', reject);
+    }),
+    undefined,
+    `GET ${path}`,
+  );
+}
+
+/** The value of one sample line (`name{labels} value`), or undefined when absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+QUnit.module('integration/health-and-metrics', (hooks) => {
+  hooks.afterEach(resetAll);
+
+  QUnit.test('/healthz answers 200 while serving and 503 while draining; other paths stay 426', async (assert) => {
+    const server = await startServer({ shutdownTimeout: 2000 });
+    const client = await startClient(server, { reconnectBaseDelay: 60_000 });
+    assert.deepEqual(await httpGet(server.port, '/healthz'), { status: 200, type: 'text/plain', body: 'ok\n' });
+    assert.strictEqual((await httpGet(server.port, '/healthz?probe=lb')).status, 200, 'a query string is ignored');
+    assert.strictEqual((await httpGet(server.port, '/')).status, 426);
+    assert.strictEqual((await httpGet(server.port, '/metrics')).status, 426, 'no /metrics with metrics off');
+
+    const running = client.request('slow', { ms: 300 });
+    await client.request('echo', 0); // the slow call is running once this answers
+    const closing = server.close();
+    assert.deepEqual(await httpGet(server.port, '/healthz'), { status: 503, type: 'text/plain', body: 'draining\n' });
+    assert.deepEqual(await running, { slept: 300 }, 'the running call still finished');
+    await closing;
+    await assert.rejects(httpGet(server.port, '/healthz'), /ECONNREFUSED/, 'closed once drained');
+  });
+
+  QUnit.test('with metrics on, /metrics serves Prometheus text of connections, handshakes, messages, latency, errors and closes', async (assert) => {
+    const server = await startServer({ metrics: true });
+    const client = await startClient(server, { reconnectBaseDelay: 60_000 });
+    assert.strictEqual(await client.request('add', { a: 1, b: 2 }), 3);
+    await assert.rejects(client.request('add', { a: 1 }), (error: SocketError) => error.code === 'VALIDATION_ERROR');
+    await assert.rejects(client.request('failWithCode'), (error: SocketError) => error.code === 'ROOM_FULL');
+    await assert.rejects(startExtraClient(server, { authData: { ban: true }, maxReconnectAttempts: 0 }), (error: SocketError) => error.code === 'BANNED');
+    await assert.rejects(startExtraClient(server, { authKey: 'b3RoZXIta2V5LWZvci1kcm9wc29ja2V0LXRlc3RzLTAx', maxReconnectAttempts: 0 }));
+    const leaving = await startExtraClient(server);
+    await leaving.close();
+    await client.request('echo', 'settle'); // the server has seen the close by now
+
+    const scrape = await httpGet(server.port, '/metrics');
+    assert.strictEqual(scrape.status, 200);
+    assert.true(scrape.type.startsWith('text/plain; version=0.0.4'), scrape.type);
+    const text = scrape.body;
+    assert.strictEqual(sample(text, 'dropsocket_connections{encryption="on",authenticated="true"}'), 1, 'the one client left');
+    assert.strictEqual(sample(text, 'dropsocket_handshakes_total{result="ok"}'), 3, 'client, banned one, leaving one');
+    assert.strictEqual(sample(text, 'dropsocket_handshakes_total{result="failed"}'), 1, 'the wrong key');
+    assert.strictEqual(sample(text, 'dropsocket_auth_failures_total'), 1);
+    assert.strictEqual(sample(text, 'dropsocket_handler_duration_seconds_count{request="add"}'), 2);
+    assert.strictEqual(sample(text, 'dropsocket_errors_total{code="VALIDATION_ERROR"}'), 1);
+    assert.strictEqual(sample(text, 'dropsocket_errors_total{code="ROOM_FULL"}'), 1);
+    assert.strictEqual(sample(text, 'dropsocket_closes_total{code="1000"}'), 1, 'the client that left');
+    assert.true((sample(text, 'dropsocket_messages_received_total') ?? 0) >= 7, 'auth requests and calls');
+    assert.true((sample(text, 'dropsocket_sent_bytes_total') ?? 0) > 0);
+    assert.true((sample(text, 'dropsocket_received_bytes_total') ?? 0) > 0);
+    assert.strictEqual(sample(text, 'dropsocket_rate_limit_pauses_total'), 0);
+    assert.true(text.includes('process_cpu_seconds_total'), 'process metrics too');
+  });
+
+  QUnit.test('rate-limit pauses are counted', async (assert) => {
+    const server = await startServer({ metrics: true, rateLimit: 20, rateBurst: 5 });
+    const client = await startClient(server);
+    await Promise.all(Array.from({ length: 15 }, (_, index) => client.request('echo', index)));
+    assert.true((sample((await httpGet(server.port, '/metrics')).body, 'dropsocket_rate_limit_pauses_total') ?? 0) >= 1);
+  });
+
+  QUnit.test('two servers in one process keep their own metrics', async (assert) => {
+    const server = await startServer({ metrics: true });
+    await startClient(server);
+    const other = new SocketServer({ handlerDir: server.config.handlerDir, authKey: server.config.authKey, port: 0, metrics: true, singleton: false, logLevel: 'silent' });
+    await other.init();
+    try {
+      const text = (await httpGet(other.port, '/metrics')).body;
+      assert.strictEqual(sample(text, 'dropsocket_connections{encryption="on",authenticated="true"}'), 0);
+    } finally {
+      await other.close();
+    }
+  });
+});
