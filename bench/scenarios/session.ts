@@ -19,11 +19,13 @@ export interface SessionOptions {
    * plaintext envelope and auth), to split server cost from SocketClient cost.
    */
   rawClient?: boolean;
+  /** Extra SOCKET_* settings for the dropsocket servers. */
+  settings?: Record<string, string>;
 }
 
 /** Runs `body` against a fresh server and generator, then stops both. */
 export async function withSession<T>(name: ServerName, options: SessionOptions, body: (server: RunningServer, generator: GeneratorHandle) => Promise<T>): Promise<T> {
-  const server = await startServer(name, { authKey: options.authKey, cpu: SERVER_CPU, gcOnSignal: options.gcOnSignal, cpuProfileDir: options.cpuProfileDir });
+  const server = await startServer(name, { authKey: options.authKey, cpu: SERVER_CPU, gcOnSignal: options.gcOnSignal, cpuProfileDir: options.cpuProfileDir, settings: options.settings });
   let generator: GeneratorHandle | undefined;
   try {
     const rawClient = options.rawClient === true && name === 'dropsocket';

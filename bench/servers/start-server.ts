@@ -30,6 +30,8 @@ export interface StartOptions {
   gcOnSignal?: boolean | undefined;
   /** Write a V8 CPU profile into a folder per server under this one, on graceful exit. */
   cpuProfileDir?: string | undefined;
+  /** Extra SOCKET_* settings for a dropsocket server (SOCKET_METRICS=true, say). */
+  settings?: Record<string, string> | undefined;
 }
 
 /** A server process that is listening. */
@@ -71,6 +73,7 @@ export async function startServer(name: ServerName, options: StartOptions): Prom
       SOCKET_RATE_LIMIT: 'unlimited',
       SOCKET_MAX_CONNECTIONS: 'unlimited',
       SOCKET_MAX_IN_FLIGHT: MAX_IN_FLIGHT,
+      ...options.settings,
     }),
   });
   const child = spawnNode({ name: `server ${name}`, nodeArgs, env, cpu: options.cpu });

@@ -73,6 +73,8 @@ QUnit.module('integration/health-and-metrics', (hooks) => {
     assert.strictEqual(sample(text, 'dropsocket_handshakes_total{result="failed"}'), 1, 'the wrong key');
     assert.strictEqual(sample(text, 'dropsocket_auth_failures_total'), 1);
     assert.strictEqual(sample(text, 'dropsocket_handler_duration_seconds_count{request="add"}'), 2);
+    assert.strictEqual(sample(text, 'dropsocket_handler_duration_seconds_bucket{request="add",le="+Inf"}'), 2);
+    assert.true(text.includes('# TYPE dropsocket_handler_duration_seconds histogram'), 'typed as a histogram');
     assert.strictEqual(sample(text, 'dropsocket_errors_total{code="VALIDATION_ERROR"}'), 1);
     assert.strictEqual(sample(text, 'dropsocket_errors_total{code="ROOM_FULL"}'), 1);
     assert.strictEqual(sample(text, 'dropsocket_closes_total{code="1000"}'), 1, 'the client that left');
