@@ -23,8 +23,6 @@ export class MetricTally implements ServerMetrics {
   messagesOut = 0;
   bytesOut = 0;
   rateLimitPauses = 0;
-  relaysIn = 0;
-  relaysOut = 0;
   readonly errors = new Map<string, number>();
   readonly closes = new Map<number, number>();
   readonly durations = new Map<string, LatencyBuckets>();
@@ -73,10 +71,5 @@ export class MetricTally implements ServerMetrics {
 
   rateLimitPaused(): void {
     this.rateLimitPauses += 1;
-  }
-
-  adapterRelayed(direction: 'in' | 'out'): void {
-    if (direction === 'in') this.relaysIn += 1;
-    else this.relaysOut += 1;
   }
 }

@@ -11,10 +11,10 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import { MetricTally } from './metric-tally.js';
-import type { ConnectionCounts, ServedMetrics } from './server-metrics.js';
+import type { ScrapeSources, ServedMetrics } from './server-metrics.js';
 
-/** Creates the metrics of one server; `connections` is read at each scrape. */
-export function createPrometheusMetrics(connections: () => ConnectionCounts): ServedMetrics {
+/** Creates the metrics of one server; `sources` are read at each scrape. */
+export function createPrometheusMetrics(sources: ScrapeSources): ServedMetrics {
   const register = new Registry();
   const tally = new PublishedTally(register);
   collectDefaultMetrics({ register });
@@ -24,7 +24,7 @@ export function createPrometheusMetrics(connections: () => ConnectionCounts): Se
     labelNames: ['encryption', 'authenticated'] as const,
     registers: [register],
     collect() {
-      const counts = connections();
+      const counts = sources.connections();
       const encryption = counts.encrypted ? 'on' : 'off';
       this.set({ encryption, authenticated: 'true' }, counts.authenticated);
       this.set({ encryption, authenticated: 'false' }, counts.unauthenticated);
@@ -55,7 +55,25 @@ export function createPrometheusMetrics(connections: () => ConnectionCounts): Se
   published('dropsocket_errors_total', 'Error answers sent, by error code.', 'code', () => tally.errors);
   published('dropsocket_closes_total', 'Closed connections, by close code.', 'code', () => [...tally.closes].map(([code, count]) => [String(code), count]));
   published('dropsocket_rate_limit_pauses_total', 'Times the rate limit paused reading a connection.', undefined, () => [[undefined, tally.rateLimitPauses]]);
-  published('dropsocket_adapter_relays_total', 'Messages relayed through the scale-out adapter, by direction.', 'direction', () => [['in', tally.relaysIn], ['out', tally.relaysOut]]);
+  // The adapter keeps its own counts (server.adapterStats): read at scrape, no hook needed.
+  published('dropsocket_adapter_relays_total', 'Messages relayed between nodes/workers through the adapter: out = appended for others, in = taken from others.', 'direction', () => {
+    const stats = sources.adapter();
+    return [['out', stats.relaysSent], ['in', stats.relaysReceived]];
+  });
+  published('dropsocket_adapter_append_failures_total', 'Relays that could not be appended (broker unreachable): they reached no other node.', undefined, () => [[undefined, sources.adapter().appendFailures]]);
+  published('dropsocket_adapter_log_gaps_total', 'Times the relay log showed a gap (trimmed past this node, or a new epoch).', undefined, () => [[undefined, sources.adapter().logGaps]]);
+  published('dropsocket_adapter_relays_dropped_total', 'Relayed direct messages for a connection that had already left.', undefined, () => [[undefined, sources.adapter().relaysDropped]]);
+  new Gauge({
+    name: 'dropsocket_adapter_connected',
+    help: 'Whether the adapter\'s broker answered its last call (1) or not (0), by adapter.',
+    labelNames: ['adapter'] as const,
+    registers: [register],
+    collect() {
+      const stats = sources.adapter();
+      this.reset();
+      this.set({ adapter: stats.adapter }, stats.connected ? 1 : 0);
+    },
+  });
   register.registerMetric(durationHistogram(tally));
   return tally;
 }

@@ -4,6 +4,7 @@
  * argument is evaluated, so the message path pays nothing. With SOCKET_METRICS on, the
  * Prometheus implementation (prometheus-metrics.ts, which loads prom-client) is plugged in.
  */
+import type { AdapterStats } from '../server/cross-node.js';
 
 /** What the server reports as it runs. Every method is cheap and never throws. */
 export interface ServerMetrics {
@@ -25,12 +26,6 @@ export interface ServerMetrics {
   closed(code: number): void;
   /** The rate limit paused reading a connection. */
   rateLimitPaused(): void;
-  /**
-   * A message crossed the adapter (scale-out): `out` when this node relayed a delivery to
-   * other workers/nodes, `in` when it delivered one relayed from elsewhere. Fed by the
-   * adapter once it exists.
-   */
-  adapterRelayed(direction: 'in' | 'out'): void;
 }
 
 /** Open connections by kind, counted when scraped (never on the message path). */
@@ -38,6 +33,13 @@ export interface ConnectionCounts {
   encrypted: boolean;
   authenticated: number;
   unauthenticated: number;
+}
+
+/** What the metrics read from the server when scraped. */
+export interface ScrapeSources {
+  connections(): ConnectionCounts;
+  /** The scale-out adapter's own counts (`server.adapterStats`). */
+  adapter(): AdapterStats;
 }
 
 /** A metrics implementation that can also render itself for `GET /metrics`. */

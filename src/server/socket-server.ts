@@ -221,7 +221,10 @@ export class SocketServer {
   /** prom-client is imported only here, so a server without metrics never loads it. */
   async #startMetrics(): Promise<void> {
     const { createPrometheusMetrics } = await import('../metrics/prometheus-metrics.js');
-    this.#metrics = createPrometheusMetrics(() => countConnections(this.#connections, this.config.encryption));
+    this.#metrics = createPrometheusMetrics({
+      connections: () => countConnections(this.#connections, this.config.encryption),
+      adapter: () => this.adapterStats,
+    });
     this.#connectionContext.metrics = this.#metrics;
   }
 

@@ -1,9 +1,10 @@
 /** GET /healthz and GET /metrics on the server's port, against a real server on 127.0.0.1. */
 import { get } from 'node:http';
 import QUnit from 'qunit';
-import { SocketServer, type SocketError } from '../../src/index.js';
-import { resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
-import { within } from '../helpers/wait-for.js';
+import { SocketServer, silentLogger, type SocketError } from '../../src/index.js';
+import { MemoryHub } from '../../src/scale/memory-broker.js';
+import { TEST_KEY, fixtureHandlers, resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
+import { waitUntil, within } from '../helpers/wait-for.js';
 
 interface HttpAnswer {
   status: number;
@@ -83,6 +84,24 @@ QUnit.module('integration/health-and-metrics', (hooks) => {
     assert.true((sample(text, 'dropsocket_received_bytes_total') ?? 0) > 0);
     assert.strictEqual(sample(text, 'dropsocket_rate_limit_pauses_total'), 0);
     assert.true(text.includes('process_cpu_seconds_total'), 'process metrics too');
+    assert.strictEqual(sample(text, 'dropsocket_adapter_relays_total{direction="out"}'), 0, 'one process: nothing relayed');
+    assert.strictEqual(sample(text, 'dropsocket_adapter_connected{adapter="local"}'), 1);
+  });
+
+  QUnit.test('adapter relays between two nodes are counted on both', async (assert) => {
+    const hub = new MemoryHub();
+    const options = { handlerDir: fixtureHandlers('valid'), authKey: TEST_KEY, port: 0, host: '127.0.0.1', metrics: true, singleton: false, logger: silentLogger, shutdownTimeout: 1000 } as const;
+    const [a, b] = [new SocketServer({ ...options, broker: hub.broker() }), new SocketServer({ ...options, broker: hub.broker() })];
+    try {
+      await a.init();
+      await b.init();
+      a.broadcast('news', 'to every node');
+      await waitUntil(() => b.adapterStats.relaysReceived === 1, undefined, 'the relay to reach node b');
+      assert.strictEqual(sample((await httpGet(a.port, '/metrics')).body, 'dropsocket_adapter_relays_total{direction="out"}'), 1);
+      assert.strictEqual(sample((await httpGet(b.port, '/metrics')).body, 'dropsocket_adapter_relays_total{direction="in"}'), 1);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
   });
 
   QUnit.test('rate-limit pauses are counted', async (assert) => {
