@@ -42,21 +42,25 @@ const smokeBody = (handlerDir: string): string => `
   answers.handlerIsClass = typeof Handler === 'function';
   await client.close();
   await server.close();
+  const pair = await createTestPair({ handlerDir: ${JSON.stringify(handlerDir)}, authKey: KEY, logLevel: 'silent' });
+  answers.testingEntry = await pair.client.request('kindMjs');
+  await pair.close();
   console.log(JSON.stringify(answers));
 `;
 
 /** A script that imports dropsocket (ESM), serves `handlerDir` and calls every handler once. */
 export function esmSmoke(handlerDir: string, names: readonly string[]): string {
-  return `import { Handler, SocketClient, SocketError, SocketServer } from 'dropsocket';\nconst KEY = '${PACKAGE_KEY}';\nconst NAMES = ${JSON.stringify(names)};\n${smokeBody(handlerDir)}`;
+  return `import { Handler, SocketClient, SocketError, SocketServer } from 'dropsocket';\nimport { createTestPair } from 'dropsocket/testing';\nconst KEY = '${PACKAGE_KEY}';\nconst NAMES = ${JSON.stringify(names)};\n${smokeBody(handlerDir)}`;
 }
 
 /** The same through require(). */
 export function cjsSmoke(handlerDir: string, names: readonly string[]): string {
-  return `const { Handler, SocketClient, SocketError, SocketServer } = require('dropsocket');\nconst KEY = '${PACKAGE_KEY}';\nconst NAMES = ${JSON.stringify(names)};\n(async () => {${smokeBody(handlerDir)}})().catch((error) => { console.error(error); process.exit(1); });\n`;
+  return `const { Handler, SocketClient, SocketError, SocketServer } = require('dropsocket');\nconst { createTestPair } = require('dropsocket/testing');\nconst KEY = '${PACKAGE_KEY}';\nconst NAMES = ${JSON.stringify(names)};\n(async () => {${smokeBody(handlerDir)}})().catch((error) => { console.error(error); process.exit(1); });\n`;
 }
 
 /** A TypeScript consumer of the public API, type-checked under the strictest common settings. */
 export const TS_CONSUMER = `import { Handler, SocketClient, SocketError, SocketServer, isSocketError, type Connection, type SocketClientOptions, type SocketServerOptions } from 'dropsocket';
+import { createTestPair } from 'dropsocket/testing';
 
 export default class Join extends Handler {
   static override skipAuth = false;
@@ -70,6 +74,11 @@ export default class Join extends Handler {
 
 const serverOptions: SocketServerOptions = { port: 0, singleton: false, logLevel: 'silent' };
 const clientOptions: SocketClientOptions = { address: 'ws://127.0.0.1:1', authData: { name: 'worker' }, singleton: false };
+
+export async function pairTest(): Promise<string> {
+  await using pair = await createTestPair({ handlerDir: './socket-handlers', logLevel: 'silent' });
+  return pair.client.request<string>('kindTs');
+}
 
 export async function roundTrip(): Promise<number> {
   const server = new SocketServer(serverOptions);
@@ -95,6 +104,7 @@ export function strictTsconfig(module: string, moduleResolution: string): string
     {
       compilerOptions: {
         target: 'ES2022',
+        lib: ['ES2022', 'ESNext.Disposable'],
         module,
         moduleResolution,
         strict: true,

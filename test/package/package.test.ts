@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SETUP_MS = 420_000;
 const LISTENING = /^listening on ws:\/\/127\.0\.0\.1:(\d+)$/m;
 const NAMES = Object.keys(KIND_ANSWERS);
-const EXPECTED_SMOKE = { ...KIND_ANSWERS, errorIsSocketError: true, handlerIsClass: true };
+const EXPECTED_SMOKE = { ...KIND_ANSWERS, errorIsSocketError: true, handlerIsClass: true, testingEntry: 'mjs' };
 
 QUnit.module('package: the npm tarball installed into fresh projects', (hooks) => {
   let parent = '';
@@ -118,7 +118,7 @@ QUnit.module('package: the npm tarball installed into fresh projects', (hooks) =
       await writeFiles(commonjsApp, { 'smoke-js.cjs': cjsSmoke('js-handlers', ['kindMjs', 'kindJs']) });
       const js = await runCommand(process.execPath, ['smoke-js.cjs'], { cwd: commonjsApp });
       assert.strictEqual(js.code, 0, js.stderr);
-      assert.deepEqual(JSON.parse(js.stdout || '{}'), { kindMjs: 'mjs', kindJs: 'js', errorIsSocketError: true, handlerIsClass: true });
+      assert.deepEqual(JSON.parse(js.stdout || '{}'), { kindMjs: 'mjs', kindJs: 'js', errorIsSocketError: true, handlerIsClass: true, testingEntry: 'mjs' });
     } finally {
       await rename(`${tsx}.away`, tsx);
     }
