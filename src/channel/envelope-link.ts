@@ -1,10 +1,12 @@
 /**
  * One peer's end of a connection, between the socket's frames and envelopes: the channel
- * handshake first, then open + decode for each frame received and encode + seal for each
- * envelope sent. Server and client both use it, so nothing is parsed in two places. Pure.
+ * handshake first, then open + split + decode for each frame received (a frame carries a
+ * record of one or more messages, src/protocol/record.ts) and seal for each record sent.
+ * Server and client both use it, so nothing is parsed in two places. Pure.
  */
 import { SocketError } from '../errors.js';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '../protocol/envelope.js';
+import { splitRecord } from '../protocol/record.js';
 import type { ChannelHandshake, FrameChannel, HandshakeStep } from './frame-channel.js';
 
 /** What one received frame produced. */
@@ -13,8 +15,8 @@ export interface Received {
   reply?: Buffer;
   /** True on the frame that completed the handshake. */
   established?: boolean;
-  /** The message the frame carried. */
-  envelope?: Envelope;
+  /** The messages of the frame's record, in order (at least one). */
+  envelopes?: Envelope[];
 }
 
 /** Frames <-> envelopes for one connection. */
@@ -41,7 +43,8 @@ export class EnvelopeLink {
   }
 
   /**
-   * Processes one received frame.
+   * Processes one received frame. A record is decoded whole before any of its messages is
+   * handed on: one malformed message refuses the frame, and none of it runs.
    * @throws SocketError with a close code (`HANDSHAKE_FAILED`, `DECRYPT_FAILED`,
    * `MALFORMED_FRAME`, `PAYLOAD_TOO_LARGE`).
    */
@@ -51,7 +54,10 @@ export class EnvelopeLink {
       const step = this.#step(this.#handshake!.receive(frame, isBinary));
       return { ...(step.send && { reply: step.send }), established: step.channel !== undefined };
     }
-    return { envelope: decodeEnvelope(channel.open(frame, isBinary), this.maxPayload) };
+    const messages = splitRecord(channel.open(frame, isBinary));
+    const envelopes = new Array<Envelope>(messages.length);
+    for (let i = 0; i < messages.length; i++) envelopes[i] = decodeEnvelope(messages[i]!, this.maxPayload);
+    return { envelopes };
   }
 
   #step(step: HandshakeStep): HandshakeStep {
@@ -67,7 +73,7 @@ export class EnvelopeLink {
     return this.sealText(encodeEnvelope(envelope));
   }
 
-  /** The frame for an already-encoded envelope (broadcast encodes once, seals per peer). */
+  /** The frame for a record: encoded messages, joined (broadcast encodes once, seals per peer). */
   sealText(text: string): string | Buffer {
     if (this.#channel === undefined) throw new SocketError('NOT_CONNECTED', 'The channel is not established yet');
     return this.#channel.seal(text);

@@ -2,12 +2,11 @@
  * One client socket from open to close: the channel handshake, frames to envelopes, and
  * the heartbeat that detects a dead link. The SocketClient creates one per (re)connect.
  */
-import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { isOversizeFrameError, ReasonedWebSocket } from '../channel/reasoned-web-socket.js';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
-import { corkUntilNextTick, type Corkable } from '../channel/tick-cork.js';
+import { RecordOutbox, type RecordSink } from '../channel/record-outbox.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -61,14 +60,13 @@ export function errorForEarlyClose(code: number, context: { encryption: boolean;
 }
 
 /** One open socket to the server. */
-export class ClientSession {
+export class ClientSession implements RecordSink {
   readonly #socket: WebSocket;
   readonly #link: EnvelopeLink;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #heartbeatDeadline: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
-  /** The TCP socket under the WebSocket, once the HTTP upgrade hands it over. */
-  #rawSocket: Corkable | undefined;
+  readonly #outbox: RecordOutbox;
 
   private constructor(
     private readonly config: Config,
@@ -77,6 +75,7 @@ export class ClientSession {
     private readonly events: SessionEvents,
   ) {
     this.#link = new EnvelopeLink(createChannelHandshake({ role: 'client', encryption: config.encryption, psk }), config.maxPayload);
+    this.#outbox = new RecordOutbox(this, config.maxPayload);
     this.#socket = new ReasonedWebSocket(config.address, {
       perMessageDeflate: false,
       skipUTF8Validation: true,
@@ -105,9 +104,6 @@ export class ClientSession {
 
   #wire(settle: (error?: SocketError) => void): void {
     const socket = this.#socket;
-    socket.once('upgrade', (response: IncomingMessage) => {
-      this.#rawSocket = response.socket;
-    });
     socket.on('open', () => {
       const first = this.#link.start();
       if (first !== undefined) socket.send(first);
@@ -122,7 +118,7 @@ export class ClientSession {
         const received = this.#link.receive(data, isBinary);
         if (received.reply !== undefined) socket.send(received.reply);
         if (received.established === true) settle();
-        if (received.envelope !== undefined) this.events.envelope(this, received.envelope);
+        for (const envelope of received.envelopes ?? []) this.events.envelope(this, envelope);
       } catch (error) {
         const failure = error instanceof SocketError ? error : new SocketError('MALFORMED_FRAME', undefined, { cause: error });
         this.logger.warn('closing connection: bad frame from server', { code: failure.code });
@@ -136,6 +132,7 @@ export class ClientSession {
     });
     socket.on('close', (code: number, reason: Buffer) => {
       this.#closed = true;
+      this.#outbox.discard();
       this.#stopHeartbeat();
       settle(this.earlyCloseError(code));
       this.events.closed(this, code, reason.toString());
@@ -157,20 +154,31 @@ export class ClientSession {
     return this.sendText(encodeEnvelope(envelope));
   }
 
-  /** Sends an envelope already encoded as JSON text; false when the socket is not open. */
+  /**
+   * Sends an envelope already encoded as JSON text, in this tick's record (sealed and
+   * written when the tick ends); false when the socket is not open.
+   */
   sendText(text: string): boolean {
     if (!this.isOpen) return false;
+    this.#outbox.add(text);
+    return true;
+  }
+
+  /** Seals and writes one record as one frame (the outbox calls it). */
+  writeRecord(record: string): void {
+    if (this.#socket.readyState !== WebSocket.OPEN) return this.#outbox.discard();
     let frame: string | Buffer;
     try {
-      frame = this.#link.sealText(text);
+      frame = this.#link.sealText(record);
     } catch (error) {
       // A channel that cannot seal (nonces exhausted) must end; nothing goes out unsealed.
-      if (error instanceof SocketError && error.closeCode !== undefined) this.close(error.closeCode, error.code);
-      throw error;
+      // Its calls are rejected DISCONNECTED when the socket closes.
+      this.#outbox.discard();
+      const failure = error instanceof SocketError ? error : new SocketError('NONCE_EXHAUSTED', undefined, { cause: error });
+      this.logger.warn('closing connection: cannot seal', { code: failure.code });
+      return this.close(failure.closeCode ?? CLOSE_CODES.CRYPTO_FAILED, failure.code);
     }
-    if (this.#rawSocket !== undefined) corkUntilNextTick(this.#rawSocket);
     this.#socket.send(frame);
-    return true;
   }
 
   /**
@@ -207,6 +215,8 @@ export class ClientSession {
   /** Closes with a close frame. */
   close(code: number = CLOSE_CODES.NORMAL, reason = ''): void {
     this.#stopHeartbeat();
+    // What was sent before close() leaves before the close frame.
+    this.#outbox.flush();
     if (this.#socket.readyState === WebSocket.CONNECTING) return this.#socket.terminate();
     this.#socket.close(code, reason);
     // A server that never answers the close frame must not hold close() for ws's 30 s.
@@ -216,6 +226,7 @@ export class ClientSession {
   /** Destroys the socket at once (the link is presumed dead: no close handshake). */
   terminate(): void {
     this.#stopHeartbeat();
+    this.#outbox.discard();
     this.#socket.terminate();
   }
 }

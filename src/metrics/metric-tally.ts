@@ -44,9 +44,9 @@ export class MetricTally implements ServerMetrics {
     this.messagesIn += messages;
   }
 
-  sent(frame: string | Buffer): void {
+  sent(frame: string | Buffer, messages = 1): void {
     this.bytesOut += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
-    this.messagesOut += 1;
+    this.messagesOut += messages;
   }
 
   handlerFinished(request: string, seconds: number): void {

@@ -16,8 +16,8 @@ export interface ServerMetrics {
   authFailed(): void;
   /** A frame arrived: its size in bytes and the messages it carried. */
   received(bytes: number, messages: number): void;
-  /** A frame was written: its size in bytes (strings are counted as UTF-8). */
-  sent(frame: string | Buffer): void;
+  /** A frame was written: its size in bytes (strings are counted as UTF-8) and the messages of its record. */
+  sent(frame: string | Buffer, messages?: number): void;
   /** A handler call finished after `seconds`, by request name. */
   handlerFinished(request: string, seconds: number): void;
   /** An error answer was sent (`VALIDATION_ERROR`, a handler's own code, ...). */

@@ -12,6 +12,13 @@ export const HEARTBEAT_REQUEST = 'heartBeat';
 /** Names a handler file may not take: the protocol owns them. */
 export const RESERVED_REQUEST_NAMES: ReadonlySet<string> = new Set([HEARTBEAT_REQUEST]);
 
+/**
+ * Separates the messages of one record (one frame). JSON.stringify escapes every control
+ * character inside strings and emits no whitespace between tokens, so a raw line feed can
+ * only ever be a separator.
+ */
+export const RECORD_SEPARATOR = '\n';
+
 /** Longest `request` name accepted in an envelope, in UTF-16 code units. */
 export const MAX_REQUEST_NAME_LENGTH = 128;
 

@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { EnvelopeLink } from '../channel/envelope-link.js';
-import { corkUntilNextTick, type Corkable } from '../channel/tick-cork.js';
+import { RecordOutbox, type RecordSink } from '../channel/record-outbox.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -38,11 +38,8 @@ export interface ConnectionContext {
   metrics?: ServerMetrics | undefined;
 }
 
-/** The transport under the WebSocket, as the server's upgrade handed it over. */
-export type RawSocket = Corkable;
-
 /** A client connection: identity, app data, rooms, and ways to talk to the client. */
-export class Connection {
+export class Connection implements RecordSink {
   /** Unique id: a per-process random prefix and a counter, so unique across nodes too. */
   readonly id: string;
   /** Remote address of the socket. */
@@ -57,7 +54,7 @@ export class Connection {
   readonly #context: ConnectionContext;
   /** Absent when the rate limit is off: then nothing is counted at all. */
   readonly #throttle: ReadThrottle | undefined;
-  readonly #rawSocket: RawSocket;
+  readonly #outbox: RecordOutbox;
   #authenticated = false;
   #authTimer: ReturnType<typeof setTimeout> | undefined;
   #rooms: Set<string> | undefined;
@@ -72,10 +69,10 @@ export class Connection {
   #running = 0;
 
   /** @internal Created by the server for each accepted socket. */
-  constructor(socket: WebSocket, rawSocket: RawSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
+  constructor(socket: WebSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
     this.#socket = socket;
-    this.#rawSocket = rawSocket;
     this.#link = link;
+    this.#outbox = new RecordOutbox(this, context.config.maxPayload);
     this.id = id;
     this.ip = ip;
     this.#context = context;
@@ -152,6 +149,9 @@ export class Connection {
   /** Closes the connection with `code` (default 1000) and a short reason. */
   close(code: number = CLOSE_CODES.NORMAL, reason = ''): void {
     if (this.#closeCode !== undefined) return;
+    // What was answered before the close decision leaves before the close frame.
+    this.#outbox.flush();
+    if (this.#closeCode !== undefined) return;
     this.#closeCode = code;
     this.#closeReason = reason;
     clearTimeout(this.#authTimer);
@@ -170,8 +170,11 @@ export class Connection {
     this.close(error.closeCode ?? CLOSE_CODES.MALFORMED_FRAME, error.code);
   }
 
-  /** Handles one frame: handshake or decode, and the rate limit. @internal @throws SocketError */
-  receive(frame: Buffer, isBinary: boolean): Envelope | undefined {
+  /**
+   * Handles one frame: handshake, or open and decode its record, and the rate limit.
+   * Returns the record's messages in order. @internal @throws SocketError
+   */
+  receive(frame: Buffer, isBinary: boolean): readonly Envelope[] | undefined {
     // ws delivers frames that arrive while our close is in flight; once this side has
     // decided to close, nothing more is opened or dispatched (a refused frame must not let
     // the frames queued behind it run).
@@ -180,9 +183,10 @@ export class Connection {
     const received = this.#link.receive(frame, isBinary);
     if (received.reply !== undefined) this.#socket.send(received.reply);
     if (received.established === true) this.#context.metrics?.handshakeCompleted();
-    // Handshake frames are not charged: one per connection, before any message.
-    if (received.envelope !== undefined) this.charge(1);
-    return received.envelope;
+    // Handshake frames are not charged: one per connection, before any message. A record
+    // is charged one per message: limits count messages, not frames.
+    if (received.envelopes !== undefined) this.charge(received.envelopes.length);
+    return received.envelopes;
   }
 
   /**
@@ -207,21 +211,31 @@ export class Connection {
   }
 
   /**
-   * Sends an envelope already encoded as JSON text (broadcasts encode once). `coalesce`
-   * false skips the per-tick cork: a broadcast writes one frame per socket, so corking
-   * would only add a nextTick per recipient. @internal
+   * Sends an envelope already encoded as JSON text (broadcasts encode once), in this tick's
+   * record. `coalesce` false writes it as a frame of its own at once unless messages are
+   * already waiting (they must leave first): a broadcast writes one frame per socket, and
+   * queueing would only list every recipient for a flush. @internal
    */
   transmitText(text: string, coalesce = true): boolean {
-    if (!this.isOpen) return false;
+    if (!this.isOpen || !this.#hasRoom()) return false;
+    if (coalesce || !this.#outbox.isEmpty) this.#outbox.add(text);
+    else this.writeRecord(text);
+    return true;
+  }
+
+  /** Seals and writes one record as one frame (the outbox calls it). @internal */
+  writeRecord(record: string, messages = 1): void {
+    if (this.#socket.readyState !== this.#socket.OPEN || !this.#hasRoom()) return this.#outbox.discard();
     let frame: string | Buffer;
     try {
-      frame = this.#link.sealText(text);
+      frame = this.#link.sealText(record);
     } catch (error) {
       // Sealing fails only when the channel must end (nonces exhausted): never send unsealed.
-      this.fail(error instanceof SocketError ? error : new SocketError('NONCE_EXHAUSTED', undefined, { cause: error }));
-      return false;
+      this.#outbox.discard();
+      return this.fail(error instanceof SocketError ? error : new SocketError('NONCE_EXHAUSTED', undefined, { cause: error }));
     }
-    return this.#write(frame, coalesce);
+    this.#socket.send(frame);
+    this.#context.metrics?.sent(frame, messages);
   }
 
   /** Marks the connection authenticated. @internal */
@@ -260,21 +274,19 @@ export class Connection {
     this.#owed = undefined;
   }
 
-  #write(frame: string | Buffer, coalesce = true): boolean {
+  /** False (and the connection failing) when the peer has stopped reading. */
+  #hasRoom(): boolean {
     // ws queues without limit; a peer that does not read would grow our memory forever.
-    if (this.#socket.bufferedAmount > this.#context.config.sendBufferLimit) {
-      this.fail(new SocketError('SEND_BUFFER_FULL'));
-      return false;
-    }
-    if (coalesce) corkUntilNextTick(this.#rawSocket);
-    this.#socket.send(frame);
-    this.#context.metrics?.sent(frame);
-    return true;
+    if (this.#socket.bufferedAmount <= this.#context.config.sendBufferLimit) return true;
+    this.#outbox.discard();
+    this.fail(new SocketError('SEND_BUFFER_FULL'));
+    return false;
   }
 
   #onClose(code: number, reason: string): void {
     clearTimeout(this.#authTimer);
     this.#throttle?.stop();
+    this.#outbox.discard();
     const ownCode = this.#closeCode;
     this.#closeCode ??= code;
     this.#pending?.rejectAll(new SocketError('DISCONNECTED'));

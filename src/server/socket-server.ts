@@ -4,7 +4,6 @@
  */
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { isOversizeFrameError } from '../channel/reasoned-web-socket.js';
@@ -205,7 +204,7 @@ export class SocketServer {
       port: config.port,
       maxFrameBytes: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
       canAccept: () => this.#state === 'listening' && this.#connections.size < config.maxConnections,
-      accept: (ws, rawSocket, request) => this.#accept(ws, rawSocket, request),
+      accept: (ws, request) => this.#accept(ws, request),
       respond: (request, response) => answerHttpRoute(request, response, { isDraining: () => this.#state === 'closing', metrics: this.#metrics }),
     });
     this.#liveness = new LivenessSweep({
@@ -228,10 +227,10 @@ export class SocketServer {
     this.#connectionContext.metrics = this.#metrics;
   }
 
-  #accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void {
+  #accept(ws: WebSocket, request: IncomingMessage): void {
     const link = new EnvelopeLink(createChannelHandshake({ role: 'server', encryption: this.config.encryption, psk: this.#psk }), this.config.maxPayload);
     const id = `${this.#idPrefix}-${(this.#nextId++).toString(36)}`;
-    const connection = new Connection(ws, rawSocket, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
+    const connection = new Connection(ws, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
     this.#connections.add(connection);
     link.start();
     ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(connection, data, isBinary));
@@ -244,17 +243,22 @@ export class SocketServer {
   }
 
   #receive(connection: Connection, data: Buffer, isBinary: boolean): void {
-    let envelope;
+    let envelopes;
     try {
-      envelope = connection.receive(data, isBinary);
+      envelopes = connection.receive(data, isBinary);
     } catch (error) {
       const failure = error instanceof SocketError ? error : new SocketError('MALFORMED_FRAME', undefined, { cause: error });
       if (failure.code === 'HANDSHAKE_FAILED') this.#metrics?.handshakeFailed();
       connection.fail(failure);
       return;
     }
-    this.#metrics?.received(data.length, envelope === undefined ? 0 : 1);
-    if (envelope !== undefined) this.#dispatcher!.dispatch(connection, envelope);
+    this.#metrics?.received(data.length, envelopes === undefined ? 0 : envelopes.length);
+    if (envelopes === undefined) return;
+    for (const envelope of envelopes) {
+      // A message that ends the connection (a call before auth) stops the rest of its record.
+      if (!connection.isOpen) return;
+      this.#dispatcher!.dispatch(connection, envelope);
+    }
   }
 
   #closed(connection: Connection, code: number, reason: string): void {

@@ -1,11 +1,11 @@
 /**
+/**
  * The HTTP side of the server: listens, answers plain HTTP with the server's routes (health,
- * metrics) or 426, refuses upgrades with
- * 503 when the server cannot take more, and hands accepted WebSockets (with the TCP socket
- * under them, for write coalescing) to the server.
+ * metrics) or 426, refuses upgrades with 503 when the server cannot take more, and hands
+ * accepted WebSockets to the server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server as WsServer, type WebSocket } from 'ws';
 import { ReasonedWebSocket } from '../channel/reasoned-web-socket.js';
@@ -20,7 +20,7 @@ export interface UpgradeEndpointOptions {
   /** Whether one more connection may be accepted now. */
   canAccept(): boolean;
   /** Takes an upgraded connection. */
-  accept(ws: WebSocket, rawSocket: Socket, request: IncomingMessage): void;
+  accept(ws: WebSocket, request: IncomingMessage): void;
   /** Answers a plain HTTP request the server has a route for; false leaves it to the 426. */
   respond?(request: IncomingMessage, response: ServerResponse): boolean;
 }
@@ -80,7 +80,7 @@ export class UpgradeEndpoint {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#options.accept(ws, socket as Socket, request));
+    this.#wss.handleUpgrade(request, socket, head, (ws) => this.#options.accept(ws, request));
   }
 }
 

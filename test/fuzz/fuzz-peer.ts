@@ -71,6 +71,9 @@ function mutateFrameOne(frame: Buffer, spec: Extract<HandshakeSpec, { kind: 'mut
 }
 
 /** A raw socket for one case, with a wait that wakes on every frame and on close. */
+/** One message of a record from the server, as far as the tally reads it. */
+interface Answer { request?: unknown; id?: unknown; error?: { code?: unknown }; response?: unknown }
+
 class FuzzSocket {
   readonly ws: WebSocket;
   readonly outcome: PeerOutcome = { opened: false, established: false, authenticated: false, probeAnswered: false, timedOut: false, answers: [], problems: [] };
@@ -105,13 +108,18 @@ class FuzzSocket {
       }
       return;
     }
-    let answer: { request?: unknown; id?: unknown; error?: { code?: unknown }; response?: unknown };
+    let answers: Answer[];
     try {
-      answer = JSON.parse(this.channel.open(data)) as typeof answer;
+      // A frame is a record: one or more JSON messages joined by line feeds.
+      answers = this.channel.open(data).split('\n').map((message) => JSON.parse(message) as Answer);
     } catch {
       this.outcome.problems.push('the server sent a frame that does not decrypt or parse');
       return;
     }
+    for (const answer of answers) this.#tally(answer);
+  }
+
+  #tally(answer: Answer): void {
     if (answer.id === PROBE_ID && answer.request === 'heartBeat') this.outcome.probeAnswered = true;
     else if (answer.request === 'auth' && answer.id === PROBE_ID - 1) this.outcome.authenticated = answer.error === undefined;
     else this.outcome.answers.push(answer.error !== undefined ? `error:${String(answer.error.code)}` : answer.id === undefined ? 'push' : 'response');

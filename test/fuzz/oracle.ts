@@ -45,24 +45,45 @@ export interface OracleContext {
   authenticated: boolean;
 }
 
-type Verdict = { close: number } | { envelope: Record<string, unknown> };
+type Verdict = { close: number } | { envelopes: Array<Record<string, unknown>> };
 
-/** The reference decoder: UTF-8, JSON, depth, then shape (DESIGN.md "Wire protocol"). */
+/**
+ * The reference decoder (DESIGN.md "Wire protocol"): size, UTF-8, then the record's messages
+ * (split at line feeds, none empty), each JSON, depth, then shape; any bad message refuses
+ * the whole frame.
+ */
 export function judgePlaintext(bytes: Buffer, maxPayload: number): Verdict {
   if (bytes.length > maxPayload) return { close: 1009 };
-  let value: unknown;
+  let text: string;
   try {
-    value = JSON.parse(UTF8.decode(bytes));
+    text = UTF8.decode(bytes);
   } catch {
     return { close: 4004 };
   }
-  if (depthOf(value) > MAX_DEPTH || value === null || typeof value !== 'object' || Array.isArray(value)) return { close: 4004 };
+  const envelopes: Array<Record<string, unknown>> = [];
+  for (const message of text.split('\n')) {
+    const envelope = judgeMessage(message);
+    if (envelope === undefined) return { close: 4004 };
+    envelopes.push(envelope);
+  }
+  return { envelopes };
+}
+
+function judgeMessage(message: string): Record<string, unknown> | undefined {
+  if (message === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (depthOf(value) > MAX_DEPTH || value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const { request, id, error } = value as Record<string, unknown>;
   const shapeOk =
     typeof request === 'string' && request.length >= 1 && request.length <= MAX_REQUEST_NAME_LENGTH &&
     (id === undefined || (Number.isSafeInteger(id) && (id as number) > 0)) &&
     (error === undefined || isWireError(error));
-  return shapeOk ? { envelope: value as Record<string, unknown> } : { close: 4004 };
+  return shapeOk ? (value as Record<string, unknown>) : undefined;
 }
 
 function isWireError(value: unknown): boolean {
@@ -153,7 +174,7 @@ export function predictCase(c: FuzzCase, o: OracleContext): Prediction {
       p.mustClose = true;
       return p;
     }
-    if (!applyEnvelope(verdict.envelope, state, p, o)) return p;
+    for (const envelope of verdict.envelopes) if (!applyEnvelope(envelope, state, p, o)) return p;
   }
   return p;
 }

@@ -60,7 +60,7 @@ export class RawPeer {
       try {
         const received = this.link.receive(data, isBinary);
         if (received.reply) this.socket.send(received.reply);
-        if (received.envelope) this.received.push(received.envelope);
+        if (received.envelopes) this.received.push(...received.envelopes);
       } catch {
         // Tests that tamper with frames inspect `frames` instead.
       }
@@ -126,6 +126,11 @@ export class RawPeer {
   /** Sends one envelope through the channel. */
   send(envelope: Envelope | Record<string, unknown>): void {
     this.socket.send(this.link.seal(envelope as Envelope));
+  }
+
+  /** Sends several envelopes as one record (one frame). */
+  sendRecord(envelopes: ReadonlyArray<Envelope | Record<string, unknown>>): void {
+    this.sendText(envelopes.map((envelope) => JSON.stringify(envelope)).join('\n'));
   }
 
   /** Sends raw JSON text through the channel (sealed, so it may be malformed JSON). */

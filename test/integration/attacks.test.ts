@@ -206,6 +206,47 @@ QUnit.module('integration: attacks on the encrypted channel', (hooks) => {
     await assertContained(assert, scene, 'DECRYPT_FAILED', [frame]);
   });
 
+  QUnit.test('a record of several calls: tampered anywhere, 4002 and none of its calls runs', async (assert) => {
+    const scene = await stage();
+    const calls = Add.calls;
+    const record = [2, 3, 4].map((id) => JSON.stringify({ request: 'add', id, data: { a: id, b: 1, marker: MARKER } })).join('\n');
+    const attacked: Buffer[] = [];
+    for (const position of [0, Math.floor(record.length / 2), record.length + 3]) {
+      const peer = await authenticated(scene.server);
+      const frame = flipped(peer.link.sealText(record) as Buffer, position);
+      attacked.push(frame);
+      peer.socket.send(frame);
+      assert.strictEqual(await peer.closeCode(), CRYPTO_FAILED, `byte ${position} flipped`);
+      assert.strictEqual(peer.received.length, 0, 'nothing answered');
+    }
+    assert.strictEqual(Add.calls, calls, 'no call of any record ran');
+    await assertContained(assert, scene, 'DECRYPT_FAILED', attacked);
+  });
+
+  QUnit.test('a replayed record: its calls run once, the copy closes with 4002', async (assert) => {
+    const scene = await stage();
+    const peer = await authenticated(scene.server);
+    const frame = peer.link.sealText([2, 3].map((id) => JSON.stringify({ request: 'echo', id, data: MARKER })).join('\n')) as Buffer;
+    peer.socket.send(frame);
+    assert.deepEqual([(await peer.next()).id, (await peer.next()).id], [2, 3], 'both calls answered, in order');
+    peer.socket.send(frame);
+    assert.strictEqual(await peer.closeCode(), CRYPTO_FAILED);
+    assert.strictEqual(peer.received.length, 0, 'the replay was not answered');
+    await assertContained(assert, scene, 'DECRYPT_FAILED', [frame]);
+  });
+
+  QUnit.test('a record the server sent, reflected back to it, closes with 4002', async (assert) => {
+    const scene = await stage();
+    const peer = await authenticated(scene.server);
+    peer.sendRecord([2, 3, 4].map((id) => ({ request: 'echo', id, data: MARKER })));
+    for (let i = 0; i < 3; i++) await peer.next();
+    const record = peer.frames.at(-1)!;
+    assert.true(record.length > 3 * MARKER.length, 'the three answers came back as one record');
+    peer.socket.send(record);
+    assert.strictEqual(await peer.closeCode(), CRYPTO_FAILED);
+    await assertContained(assert, scene, 'DECRYPT_FAILED', [record]);
+  });
+
   QUnit.test('two frames sent in swapped order close with 4002 and neither is answered', async (assert) => {
     const scene = await stage();
     const peer = await authenticated(scene.server);
@@ -415,7 +456,10 @@ QUnit.module('integration: a man in the middle of a real client', (hooks) => {
       mitm.tap = inner;
       return [frame, first];
     };
-    const results = await Promise.allSettled([victim.request('echo', 'a'), victim.request('echo', 'b')]);
+    // Sent in two ticks, so they leave as two frames (one tick's calls share one record).
+    const first = victim.request('echo', 'a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = await Promise.allSettled([first, victim.request('echo', 'b')]);
     assert.deepEqual(results.map((result) => result.status === 'rejected' && (result.reason as { code?: string }).code), ['DISCONNECTED', 'DISCONNECTED']);
     assert.deepEqual(mitm.serverCloses, [CRYPTO_FAILED]);
     await assertContained(assert, scene, 'DECRYPT_FAILED');

@@ -21,8 +21,7 @@ export async function connectRawWs(target: Target, onPush?: PushListener): Promi
     pending.set(id, done);
     socket.send(JSON.stringify({ request, id, data }));
   };
-  socket.on('message', (frame: RawData) => {
-    const message = JSON.parse(frame.toString()) as Answer;
+  const receive = (message: Answer): void => {
     if (message.id === undefined) {
       if (message.request === NAMES.fanout) onPush?.(message.response);
       return;
@@ -30,6 +29,10 @@ export async function connectRawWs(target: Target, onPush?: PushListener): Promi
     const done = pending.get(message.id);
     pending.delete(message.id);
     done?.(message.error !== undefined);
+  };
+  // Raw ws sends one message per frame; dropsocket (--raw-client) may send a record of several.
+  socket.on('message', (frame: RawData) => {
+    for (const text of frame.toString().split('\n')) receive(JSON.parse(text) as Answer);
   });
   socket.on('close', () => {
     for (const done of pending.values()) done(true);

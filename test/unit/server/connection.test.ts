@@ -45,7 +45,7 @@ function setup(link: Partial<EnvelopeLink>, settings: Parameters<typeof resolveC
     now: () => 0,
     closed,
   };
-  const connection = new Connection(socket as unknown as WebSocket, { writableCorked: 0, cork() {}, uncork() {} }, link as EnvelopeLink, 'c-1', '127.0.0.1', context);
+  const connection = new Connection(socket as unknown as WebSocket, link as EnvelopeLink, 'c-1', '127.0.0.1', context);
   return { socket, connection, closed, context };
 }
 
@@ -64,7 +64,8 @@ QUnit.module('src/server/connection', (hooks) => {
         throw new SocketError('NONCE_EXHAUSTED');
       },
     });
-    assert.false(connection.send('news', 1));
+    assert.true(connection.send('news', 1), 'queued for the tick\'s record');
+    clock.runMicrotasks(); // the fake clock owns nextTick, where outboxes flush
     assert.deepEqual(socket.sent, []);
     assert.deepEqual(socket.closedWith, [4002, 'NONCE_EXHAUSTED']);
   });
@@ -72,6 +73,7 @@ QUnit.module('src/server/connection', (hooks) => {
   QUnit.test('a send past the send-buffer limit closes with 4008 instead of queueing', (assert) => {
     const { socket, connection } = setup({ sealText: (text: string) => text }, { sendBufferLimit: 2048, maxPayload: 1024 });
     assert.true(connection.send('news', 'first'));
+    clock.runMicrotasks(); // the fake clock owns nextTick, where outboxes flush
     socket.bufferedAmount = 4096;
     assert.false(connection.send('news', 'second'));
     assert.strictEqual(socket.sent.length, 1);
@@ -108,11 +110,11 @@ QUnit.module('src/server/connection', (hooks) => {
   });
 
   QUnit.test('over the rate limit, reading pauses and the message is still handled; close lifts the pause', (assert) => {
-    const { socket, connection } = setup({ receive: () => ({ envelope: { request: 'echo' } }) }, { rateLimit: 1, rateBurst: 2 });
+    const { socket, connection } = setup({ receive: () => ({ envelopes: [{ request: 'echo' }] }) }, { rateLimit: 1, rateBurst: 2 });
     connection.receive(Buffer.from('a'), false);
     connection.receive(Buffer.from('b'), false);
     assert.false(socket.isPaused);
-    assert.deepEqual(connection.receive(Buffer.from('c'), false), { request: 'echo' }, 'not refused: slowed');
+    assert.deepEqual(connection.receive(Buffer.from('c'), false), [{ request: 'echo' }], 'not refused: slowed');
     assert.true(socket.isPaused);
     assert.true(connection.readPaused);
     assert.strictEqual(socket.closedWith, undefined);
@@ -120,11 +122,17 @@ QUnit.module('src/server/connection', (hooks) => {
     assert.false(socket.isPaused, 'a paused socket could not read the close handshake');
   });
 
+  QUnit.test('a record is charged one per message: one frame of three spends a burst of two', (assert) => {
+    const { socket, connection } = setup({ receive: () => ({ envelopes: [{ request: 'a' }, { request: 'b' }, { request: 'c' }] }) }, { rateLimit: 1, rateBurst: 2 });
+    assert.strictEqual(connection.receive(Buffer.from('abc'), false)?.length, 3, 'all three handled');
+    assert.true(socket.isPaused, 'reading pauses after the frame');
+  });
+
   QUnit.test('handshake frames are not charged; with the limit off nothing is counted', (assert) => {
     const handshake = setup({ receive: () => ({ reply: Buffer.from('frame 2') }) }, { rateLimit: 1, rateBurst: 1 });
     for (let i = 0; i < 5; i++) handshake.connection.receive(Buffer.from('h'), true);
     assert.false(handshake.socket.isPaused);
-    const off = setup({ receive: () => ({ envelope: { request: 'echo' } }) });
+    const off = setup({ receive: () => ({ envelopes: [{ request: 'echo' }] }) });
     for (let i = 0; i < 5000; i++) off.connection.receive(Buffer.from('a'), false);
     assert.false(off.socket.isPaused);
     assert.strictEqual(clock.countTimers(), 2, 'only the two auth timers: no rate timer');
