@@ -14,7 +14,7 @@
  * direction's frames must arrive exactly once and in order: a replayed, reordered or
  * reflected frame is opened under the wrong nonce (or key) and fails its tag.
  */
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { SocketError } from '../errors.js';
 import { KEY_BYTES, TAG_BYTES } from '../protocol/constants.js';
 
@@ -30,24 +30,38 @@ const NONCE_SCRATCH = Buffer.alloc(NONCE_BYTES);
 
 /** One direction's AEAD key and nonce counter, as Noise's CipherState. */
 export class CipherState {
-  #key: KeyObject | null = null;
+  /**
+   * The key bytes (null: no key), handed to createCipheriv as they are. A KeyObject measured
+   * no faster per frame (alternating A/B runs, 100-byte frames), costs several µs to build,
+   * and keeps ~0.25 KB of JS and native memory on every idle connection.
+   */
+  #key: Buffer | null = null;
   // Two uint32 halves instead of a bigint: the full 64-bit range without bigint arithmetic
   // on every frame.
   #high = 0;
   #low = 0;
 
-  /** Sets the key (or clears it with null) and resets the nonce to 0. */
+  /** Sets the key (or clears it with null) and resets the nonce to 0; `key` is kept, not copied. */
   initializeKey(key: Buffer | null): void {
     if (key !== null && key.length !== KEY_BYTES) {
       throw new RangeError(`CipherState key must be ${KEY_BYTES} bytes, got ${key.length}`);
     }
-    this.#key = key === null ? null : createSecretKey(key);
+    this.#key = key;
     this.setNonce(0n);
   }
 
   /** Whether a key is set; without one, encrypt and decrypt pass data through (Noise rule). */
   hasKey(): boolean {
     return this.#key !== null;
+  }
+
+  /** An independent copy (same key and nonce), for a handshake prefix shared by many handshakes. */
+  clone(): CipherState {
+    const copy = new CipherState();
+    copy.#key = this.#key;
+    copy.#high = this.#high;
+    copy.#low = this.#low;
+    return copy;
   }
 
   /** Sets the next nonce; for test vectors and exhaustion tests. */
@@ -122,3 +136,4 @@ export class CipherState {
     }
   }
 }
+

@@ -38,6 +38,9 @@ import type { CipherState } from './cipher-state.js';
 import { SymmetricState } from './symmetric-state.js';
 
 const ZERO_SHARED_SECRET = Buffer.alloc(DH_PUBLIC_KEY_BYTES);
+// The public key comes out of key generation itself, as JWK (no second scalar multiplication,
+// no KeyObject.export: see rawPublicKey).
+const EPHEMERAL_KEY_OPTIONS = { publicKeyEncoding: { format: 'jwk' } } as const;
 // DER wrapper that turns a raw X25519 private key into PKCS#8 (RFC 8410). Public keys go
 // through JWK instead: OpenSSL's DER decoder costs ~70 µs a key, JWK ~6 µs.
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
@@ -63,17 +66,47 @@ export interface TransportCiphers {
   receive: CipherState;
 }
 
+interface JwkKeyPair {
+  privateKey: KeyObject;
+  publicKey: { x: string };
+}
+
 interface EphemeralKey {
   privateKey: KeyObject;
   publicKey: Buffer;
 }
 
+/** The state after the prologue and the `psk` token, and the inputs it was computed from. */
+interface PskPrefix {
+  prologue: Buffer;
+  psk: Buffer;
+  state: SymmetricState;
+}
+
+/**
+ * The handshake prefix by PSK buffer. The `psk` token is the first operation of message 1
+ * and its inputs (protocol name, prologue, PSK) are the same for every handshake under one
+ * key, so its 4 HMACs and 2 hashes are computed once per key, not once per connection.
+ * Keyed by the Buffer a server or client holds for its life; compared by content on every
+ * use, so a reused or mutated buffer can never yield a stale prefix.
+ */
+const pskPrefixes = new WeakMap<Buffer, PskPrefix>();
+
+function stateAfterPsk(prologue: Buffer, psk: Buffer): SymmetricState {
+  const cached = pskPrefixes.get(psk);
+  if (cached !== undefined && cached.psk.equals(psk) && cached.prologue.equals(prologue)) return cached.state.clone();
+  const state = new SymmetricState(NOISE_PROTOCOL_NAME);
+  state.mixHash(prologue);
+  state.mixKeyAndHash(psk);
+  pskPrefixes.set(psk, { prologue: Buffer.from(prologue), psk: Buffer.from(psk), state });
+  return state.clone();
+}
+
 /** Noise's HandshakeState for the single pattern NNpsk0: `-> psk, e` then `<- e, ee`. */
 export class HandshakeState {
   readonly #initiator: boolean;
-  readonly #psk: Buffer;
   readonly #fixedEphemeral: Buffer | undefined;
-  readonly #symmetric = new SymmetricState(NOISE_PROTOCOL_NAME);
+  readonly #symmetric: SymmetricState;
   #ephemeral: EphemeralKey | undefined;
   #remoteEphemeral: KeyObject | undefined;
   #step = 0;
@@ -88,9 +121,9 @@ export class HandshakeState {
       throw new RangeError(`An ephemeral private key must be ${KEY_BYTES} bytes`);
     }
     this.#initiator = options.initiator;
-    this.#psk = Buffer.from(options.psk);
     this.#fixedEphemeral = fixed;
-    this.#symmetric.mixHash(options.prologue);
+    // MixHash(prologue), then message 1's leading `psk` token, already applied.
+    this.#symmetric = stateAfterPsk(options.prologue, options.psk);
   }
 
   /**
@@ -182,7 +215,8 @@ export class HandshakeState {
   #processTokens(exchangeEphemeral: () => Buffer): void {
     for (const token of MESSAGE_PATTERNS[this.#step] ?? []) {
       if (token === 'psk') {
-        this.#symmetric.mixKeyAndHash(this.#psk);
+        // Applied by the constructor (stateAfterPsk): it leads message 1, nothing comes before it.
+        continue;
       } else if (token === 'e') {
         const publicKey = exchangeEphemeral();
         this.#symmetric.mixHash(publicKey);
@@ -208,20 +242,28 @@ export class HandshakeState {
   }
 }
 
-/** A fresh X25519 key pair, or the fixed one of a test vector. */
+/**
+ * A fresh X25519 key pair, or the fixed one of a test vector. Key generation computes the
+ * public key anyway (one scalar multiplication); asking for it as JWK in the same call hands
+ * it over without a second one. That encoding runs inside the key generation job, not through
+ * KeyObject.export (see rawPublicKey); 300,000 handshakes in a loop found no deadlock.
+ */
 function generateEphemeral(fixedPrivateKey: Buffer | undefined): EphemeralKey {
-  const privateKey = fixedPrivateKey === undefined
-    ? generateKeyPairSync('x25519').privateKey
-    : importPrivateKey(fixedPrivateKey);
-  return { privateKey, publicKey: rawPublicKey(privateKey) };
+  if (fixedPrivateKey !== undefined) {
+    const privateKey = importPrivateKey(fixedPrivateKey);
+    return { privateKey, publicKey: rawPublicKey(privateKey) };
+  }
+  // @types/node has no overload for a JWK public key with a KeyObject private key.
+  const { privateKey, publicKey } = generateKeyPairSync('x25519', EPHEMERAL_KEY_OPTIONS as object) as unknown as JwkKeyPair;
+  return { privateKey, publicKey: Buffer.from(publicKey.x, 'base64url') };
 }
 
 /**
- * The 32 raw bytes of the public key: X25519(k, 9), the scalar multiple of the base point
- * (RFC 7748 section 6.1), computed with diffieHellman. Exporting the key instead is either
- * slow (SPKI DER goes through OpenSSL 3's encoders, ~65 us) or unsafe: on Node 20,
- * KeyObject.export({format: 'jwk'}) on a key from generateKeyPairSync can deadlock the
- * process when a GC during the export finalises that key's KeyGenJob, which takes the
+ * The 32 raw bytes of a test vector's fixed public key: X25519(k, 9), the scalar multiple of
+ * the base point (RFC 7748 section 6.1), computed with diffieHellman. Exporting the key
+ * instead is either slow (SPKI DER goes through OpenSSL 3's encoders, ~65 us) or unsafe: on
+ * Node 20, KeyObject.export({format: 'jwk'}) on a key from generateKeyPairSync can deadlock
+ * the process when a GC during the export finalises that key's KeyGenJob, which takes the
  * mutex the export holds (seen by our fuzzer; reproduced standalone).
  */
 function rawPublicKey(privateKey: KeyObject): Buffer {
