@@ -58,7 +58,7 @@ const BACKGROUND_SAMPLE_MS = 300;
 const BUSY_WARNING_PCT = 15;
 
 /** Servers of the crowd scenarios: the targets compare encrypted dropsocket with raw ws. */
-const CROWD_SERVERS: readonly ServerName[] = ['raw-ws', 'dropsocket-enc', 'socket.io'];
+const CROWD_SERVERS: readonly ServerName[] = ['raw-ws', 'raw-wss', 'dropsocket-enc', 'socket.io'];
 
 type Group = { scenarios: readonly Scenario[]; servers: readonly ServerName[]; run(server: RunningServer, generator: GeneratorHandle, chosen: Set<Scenario>, plan: Plan): Promise<Partial<Record<Scenario, Record<string, number>>>>; gc?: boolean };
 
@@ -114,6 +114,7 @@ function parseOptions(): Options {
   };
   const servers = list(values.servers, SERVER_NAMES, 'server');
   servers.add('raw-ws');
+  servers.add('raw-wss');
   return { plan, chosen: list(values.only, SCENARIOS, 'scenario'), servers, cpuProfileDir: values['cpu-prof'], rawClient: values['raw-client'] === true, waitQuietMs: Number.parseFloat(values['wait-quiet'] ?? '0') * 1000 };
 }
 

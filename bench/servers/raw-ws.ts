@@ -3,11 +3,15 @@
  * nothing else: JSON.parse each frame, JSON.stringify each answer. It does the same auth
  * exchange (first message `{request: "auth", id, data: {authKey}}`, key checked, answered),
  * answers heartbeats, and broadcasts with one encode and a ws.send loop.
+ * With BENCH_TLS=1 it is `raw-wss`: the same server behind node:https, TLS 1.3 only, with a
+ * self-signed ECDSA P-256 certificate made at start (what a user would pick to encrypt).
  *
- *   PORT=8080 BENCH_AUTH_KEY=... node --import tsx bench/servers/raw-ws.ts
+ *   PORT=8080 BENCH_AUTH_KEY=... [BENCH_TLS=1] node --import tsx bench/servers/raw-ws.ts
  */
+import { createServer } from 'node:https';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { NAMES } from '../lib/payload.js';
+import { selfSignedCertificate } from './self-signed.js';
 import { keyMatches, portFromEnv } from './key-check.js';
 
 interface Message {
@@ -20,8 +24,14 @@ const port = portFromEnv();
 const authenticated = new Set<WebSocket>();
 let nextId = 0;
 
+const tls = process.env.BENCH_TLS === '1';
+const https = tls ? createServer({ ...selfSignedCertificate(), minVersion: 'TLSv1.3' }) : undefined;
 // Settings as dropsocket's own ws server: no compression, no client tracking.
-const server = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false, clientTracking: false });
+const settings = { perMessageDeflate: false, clientTracking: false } as const;
+const server = https === undefined
+  ? new WebSocketServer({ host: '127.0.0.1', port, ...settings })
+  : new WebSocketServer({ server: https, ...settings });
+https?.listen(port, '127.0.0.1');
 
 server.on('connection', (socket) => {
   socket.on('error', () => socket.terminate());
@@ -60,5 +70,5 @@ function answer(socket: WebSocket, { request, id, data }: Message): void {
   }
 }
 
-server.on('listening', () => process.stdout.write(`listening on ws://127.0.0.1:${port}\n`));
+(https ?? server).on('listening', () => process.stdout.write(`listening on ${tls ? 'wss' : 'ws'}://127.0.0.1:${port}\n`));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(0));

@@ -6,8 +6,11 @@
 import { createServer } from 'node:net';
 import { cleanEnv, spawnNode, stopChild, waitForLine, type Child } from '../lib/child.js';
 
-/** Every server the benchmark knows; `raw-ws` is the baseline of every ratio. */
-export const SERVER_NAMES = ['raw-ws', 'dropsocket', 'dropsocket-enc', 'socket.io'] as const;
+/**
+ * Every server the benchmark knows; `raw-ws` is the baseline of every ratio, `raw-wss` (the
+ * same server over TLS 1.3) the second one: what a user would pick instead to encrypt.
+ */
+export const SERVER_NAMES = ['raw-ws', 'raw-wss', 'dropsocket', 'dropsocket-enc', 'socket.io'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** The protocol a load generator must speak to a server. */
@@ -46,7 +49,7 @@ export interface RunningServer {
 }
 
 const PRELOAD = './bench/lib/child-preload.mjs';
-const READY = /^listening on ws:\/\//;
+const READY = /^listening on wss?:\/\//;
 // A large SOCKET_MAX_IN_FLIGHT: the saturated scenario keeps 16 calls open per connection.
 const MAX_IN_FLIGHT = '1000000';
 
@@ -59,10 +62,11 @@ export async function startServer(name: ServerName, options: StartOptions): Prom
   const encryption = name === 'dropsocket-enc';
   const nodeArgs = dropsocket
     ? [...profile, ...flags, 'bin/dropsocket.js', 'serve']
-    : [...profile, ...flags, '--import', 'tsx', name === 'raw-ws' ? 'bench/servers/raw-ws.ts' : 'bench/servers/socket-io.ts'];
+    : [...profile, ...flags, '--import', 'tsx', name === 'socket.io' ? 'bench/servers/socket-io.ts' : 'bench/servers/raw-ws.ts'];
   const env = cleanEnv({
     PORT: String(port),
     BENCH_AUTH_KEY: options.authKey,
+    ...(name === 'raw-wss' && { BENCH_TLS: '1' }),
     ...(dropsocket && {
       SOCKET_HANDLER_DIR: 'bench/handlers',
       SOCKET_PORT: String(port),
@@ -83,11 +87,11 @@ export async function startServer(name: ServerName, options: StartOptions): Prom
     await stopChild(child);
     throw error;
   }
-  const protocol: Protocol = dropsocket ? 'dropsocket' : name;
+  const protocol: Protocol = dropsocket ? 'dropsocket' : name === 'raw-wss' ? 'raw-ws' : name;
   return {
     name,
     pid: child.pid,
-    target: { protocol, url: `ws://127.0.0.1:${port}`, authKey: options.authKey, encryption },
+    target: { protocol, url: `${name === 'raw-wss' ? 'wss' : 'ws'}://127.0.0.1:${port}`, authKey: options.authKey, encryption },
     stderrTail: () => child.stderrTail(),
     stop: () => stop(child, profile.length > 0),
   };

@@ -6,12 +6,12 @@
 import { NoiseHandshake } from './noise-handshake.js';
 import { PlainHandshake } from './plain-channel.js';
 
-/** Turns JSON text into wire frames and back for one connection. */
+/** Turns records (JSON text) into wire frames and back for one connection. */
 export interface FrameChannel {
   readonly encrypted: boolean;
-  /** The frame to send for one JSON message. Throws SocketError (with closeCode) if it cannot. */
+  /** The frame to send for one record (JSON messages joined by LF). Throws SocketError (with closeCode) if it cannot. */
   seal(text: string): string | Buffer;
-  /** The JSON text of one received frame. Throws SocketError with a closeCode if refused. */
+  /** The record text of one received frame. Throws SocketError with a closeCode if refused. */
   open(frame: Buffer, isBinary: boolean): string;
 }
 

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { SocketError } from '../errors.js';
 import type { ChannelHandshake, FrameChannel, HandshakeStep } from './frame-channel.js';
 
-/** The channel with encryption off: every message is one text frame. */
+/** The channel with encryption off: every record is one text frame. */
 export class PlainChannel implements FrameChannel {
   readonly encrypted = false;
 

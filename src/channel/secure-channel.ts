@@ -1,5 +1,5 @@
 /**
- * The encrypted channel: each JSON message is one binary frame `ciphertext || 16-byte tag`
+ * The encrypted channel: each record (src/protocol/record.ts) is one binary frame `ciphertext || 16-byte tag`
  * (diagram in src/crypto/noise.ts). Frames may exceed Noise's 65535-byte message limit, up to
  * maxPayload: that limit serves length-prefixed streams, a WebSocket frame carries its own
  * length, and AES-GCM stays sound far beyond it.
@@ -13,7 +13,7 @@ import type { FrameChannel } from './frame-channel.js';
 // already bind each frame to its channel and position.
 const NO_AD = Buffer.alloc(0);
 
-/** The channel after a Noise handshake: one binary `ciphertext || tag` frame per message. */
+/** The channel after a Noise handshake: one binary `ciphertext || tag` frame per record. */
 export class SecureChannel implements FrameChannel {
   readonly encrypted = true;
   readonly #send: CipherState;

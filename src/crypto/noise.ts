@@ -19,9 +19,9 @@
  *   +-------------------------------------+-----------------------------+
  *   | ephemeral X25519 public key (32 B)  | AES-GCM tag of payload (16) |
  *   +-------------------------------------+-----------------------------+
- *   transport frame (one per JSON message; nonce layout in cipher-state.ts)
+ *   transport frame (one per record of JSON messages; nonce layout in cipher-state.ts)
  *   +-------------------------------------+-----------------------------+
- *   | AES-256-GCM ciphertext of the JSON  | tag (16 B)                  |
+ *   | AES-256-GCM ciphertext of record    | tag (16 B)                  |
  *   +-------------------------------------+-----------------------------+
  *
  * A peer without the PSK cannot produce frame 1's tag, so the responder refuses it before
