@@ -2,7 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
+import { SETTINGS } from '../../config/environment.js';
 import { resolveConfig, type Config, type ConfigOptions, type Environment } from './resolve-config.js';
+
+/** The variables resolveConfig reads: one per setting, and NODE_ENV. */
+const ENV_NAMES: readonly string[] = [...Object.values(SETTINGS).flatMap((row) => (row.env === null ? [] : [row.env])), 'NODE_ENV'];
 
 /** Where {@link loadConfig} looks. */
 export interface LoadConfigSources {
@@ -19,7 +23,16 @@ export interface LoadConfigSources {
  */
 export function loadConfig(options: ConfigOptions = {}, sources: LoadConfigSources = {}): Config {
   const env = sources.env ?? process.env;
-  return resolveConfig(options, { ...readDotEnv(sources.cwd ?? process.cwd()), ...definedOnly(env) });
+  const dotEnv = readDotEnv(sources.cwd ?? process.cwd());
+  // Only the variables settings read: copying all of process.env (each read a call into C++)
+  // was a visible share of a client's construction in the load generator, one client per
+  // connection.
+  const merged: Record<string, string> = {};
+  for (const name of ENV_NAMES) {
+    const value = env[name] ?? dotEnv[name];
+    if (value !== undefined) merged[name] = value;
+  }
+  return resolveConfig(options, merged);
 }
 
 function readDotEnv(cwd: string): Record<string, string> {
@@ -29,10 +42,4 @@ function readDotEnv(cwd: string): Record<string, string> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
-}
-
-function definedOnly(env: Environment): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
-  return out;
 }
