@@ -4,7 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { EnvelopeLink } from '../channel/envelope-link.js';
-import { RecordOutbox, type RecordSink } from '../channel/record-outbox.js';
+import { RecordOutbox } from '../channel/record-outbox.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -39,7 +39,7 @@ export interface ConnectionContext {
 }
 
 /** A client connection: identity, app data, rooms, and ways to talk to the client. */
-export class Connection implements RecordSink {
+export class Connection {
   /** Unique id: a per-process random prefix and a counter, so unique across nodes too. */
   readonly id: string;
   /** Remote address of the socket. */
@@ -223,7 +223,10 @@ export class Connection implements RecordSink {
     return true;
   }
 
-  /** Seals and writes one record as one frame (the outbox calls it). @internal */
+  /**
+   * Seals and writes one record as one frame: the RecordSink the outbox calls (matched by
+   * shape, not declared: @internal members are stripped from the shipped types). @internal
+   */
   writeRecord(record: string, messages = 1): void {
     if (this.#socket.readyState !== this.#socket.OPEN || !this.#hasRoom()) return this.#outbox.discard();
     let frame: string | Buffer;
