@@ -34,6 +34,7 @@ import { SocketError, isSocketError } from '../errors.js';
 import {
   DH_PUBLIC_KEY_BYTES, KEY_BYTES, NOISE_MAX_MESSAGE_BYTES, NOISE_PROTOCOL_NAME,
 } from '../protocol/constants.js';
+import { NNPSK0_MESSAGE_PATTERNS as MESSAGE_PATTERNS, canTakeTurn } from '../protocol/noise-pattern.js';
 import type { CipherState } from './cipher-state.js';
 import { SymmetricState } from './symmetric-state.js';
 
@@ -46,9 +47,6 @@ const EPHEMERAL_KEY_OPTIONS = { publicKeyEncoding: { format: 'jwk' } } as const;
 const PKCS8_X25519_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 /** The X25519 base point, u = 9 (RFC 7748 section 4.1), as a public key. */
 const BASE_POINT = importPublicKey(Buffer.concat([Buffer.from([9]), Buffer.alloc(DH_PUBLIC_KEY_BYTES - 1)]));
-
-type Token = 'psk' | 'e' | 'ee';
-const MESSAGE_PATTERNS: readonly (readonly Token[])[] = [['psk', 'e'], ['e', 'ee']];
 
 /** Options of {@link HandshakeState}. */
 export interface HandshakeOptions {
@@ -195,9 +193,7 @@ export class HandshakeState {
 
   /** Runs one message in turn; any failure leaves the handshake dead, since state was mixed. */
   #takeTurn<T>(writing: boolean, run: () => T): T {
-    const initiatorWrites = this.#step % 2 === 0;
-    const myTurnToWrite = initiatorWrites === this.#initiator;
-    if (this.#failed || this.#step >= MESSAGE_PATTERNS.length || myTurnToWrite !== writing) {
+    if (this.#failed || !canTakeTurn(this.#step, this.#initiator, writing)) {
       throw new SocketError('HANDSHAKE_FAILED');
     }
     try {

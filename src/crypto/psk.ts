@@ -6,8 +6,7 @@
 import { randomBytes, scryptSync } from 'node:crypto';
 import { SocketError } from '../errors.js';
 import { KEY_BYTES, PSK_SCRYPT_PARAMS, PSK_SCRYPT_SALT } from '../protocol/constants.js';
-
-const GENERATED_KEY = /^[A-Za-z0-9_-]{43}$/;
+import { decodeGeneratedKey } from './generated-key.js';
 // scrypt needs 128 * N * r bytes (32 MiB here); leave headroom over Node's 32 MiB default.
 const SCRYPT_MAX_MEMORY_BYTES = 64 * 1024 * 1024;
 
@@ -24,18 +23,9 @@ export function generateAuthKey(): string {
 export function derivePsk(authKey: string): Buffer {
   if (authKey.length === 0) throw new SocketError('CONFIG_INVALID', 'The auth key is empty');
   const raw = decodeGeneratedKey(authKey);
-  if (raw !== undefined) return raw;
+  if (raw !== undefined) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   return scryptSync(authKey, PSK_SCRYPT_SALT, KEY_BYTES, {
     ...PSK_SCRYPT_PARAMS,
     maxmem: SCRYPT_MAX_MEMORY_BYTES,
   });
-}
-
-/** The 32 bytes of a key in exactly the form generateAuthKey makes, else undefined. */
-function decodeGeneratedKey(authKey: string): Buffer | undefined {
-  if (!GENERATED_KEY.test(authKey)) return undefined;
-  const raw = Buffer.from(authKey, 'base64url');
-  // Non-canonical spellings (stray low bits in the last character) decode to the same
-  // bytes; only the canonical one counts as generated, so each string maps to one PSK path.
-  return raw.length === KEY_BYTES && raw.toString('base64url') === authKey ? raw : undefined;
 }

@@ -50,7 +50,29 @@ export function encodeEnvelope(envelope: Envelope): string {
 /** Whether encoded text is over `maxBytes` of UTF-8 (most texts skip the exact count). */
 export function exceedsPayload(text: string, maxBytes: number): boolean {
   // A UTF-16 code unit is at most 3 UTF-8 bytes.
-  return text.length * 3 > maxBytes && Buffer.byteLength(text) > maxBytes;
+  return text.length * 3 > maxBytes && utf8ByteLength(text) > maxBytes;
+}
+
+/**
+ * The UTF-8 size of `text`, counted without encoding it (no Buffer: the browser client
+ * shares this codec). A lone surrogate counts 3, as TextEncoder writes it as U+FFFD.
+ */
+export function utf8ByteLength(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /**

@@ -60,3 +60,15 @@ export function assertThrowsType<E extends Error>(
   });
   return thrown.error instanceof type ? (thrown.error as E) : undefined;
 }
+
+/** Asserts that `promise` rejects with a SocketError with `code`. */
+export async function assertRejectsCode(assert: Assert, promise: Promise<unknown>, code: string, message?: string): Promise<void> {
+  let thrown: Thrown;
+  try {
+    await promise;
+    thrown = { threw: false, error: undefined };
+  } catch (error) {
+    thrown = { threw: true, error };
+  }
+  assert.pushResult({ result: isSocketError(thrown.error, code), actual: summarize(thrown), expected: `SocketError ${code}`, message: message ?? `rejects ${code}` });
+}

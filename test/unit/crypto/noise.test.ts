@@ -4,20 +4,12 @@ import { HandshakeState, type TransportCiphers } from '../../../src/crypto/noise
 import { SymmetricState } from '../../../src/crypto/symmetric-state.js';
 import { NOISE_PROTOCOL_NAME } from '../../../src/protocol/constants.js';
 import { assertThrowsCode, assertThrowsType } from '../../helpers/assert-throws.js';
+import type { NoiseVector } from '../../helpers/web-noise-vector.js';
 
 interface VectorFile {
   source: string;
   protocol: string;
-  vectors: {
-    init_prologue: string;
-    init_psks: string[];
-    init_ephemeral: string;
-    resp_prologue: string;
-    resp_psks: string[];
-    resp_ephemeral: string;
-    handshake_hash: string;
-    messages: { payload: string; ciphertext: string }[];
-  }[];
+  vectors: NoiseVector[];
 }
 
 const fixture = JSON.parse(

@@ -1,6 +1,6 @@
 import QUnit from 'qunit';
 import { MAX_REQUEST_NAME_LENGTH } from '../../../src/protocol/constants.js';
-import { decodeEnvelope, encodeEnvelope, isAnswer, type Envelope } from '../../../src/protocol/envelope.js';
+import { decodeEnvelope, encodeEnvelope, isAnswer, utf8ByteLength, type Envelope } from '../../../src/protocol/envelope.js';
 import { assertThrowsCode } from '../../helpers/assert-throws.js';
 
 /** An envelope whose `data` is `depth` nested arrays (the envelope object adds one level). */
@@ -9,6 +9,12 @@ function nestedFrame(depth: number): string {
 }
 
 QUnit.module('src/protocol/envelope', () => {
+  QUnit.test('utf8ByteLength counts what TextEncoder writes, surrogate pairs and lone surrogates included', (assert) => {
+    for (const text of ['', 'abc', 'é', '€', '✓ ünï', '😀', 'a😀b', '\ud800', 'x\udc00y', '\ud83d\ud83d', 'ß'.repeat(100)]) {
+      assert.strictEqual(utf8ByteLength(text), new TextEncoder().encode(text).length, JSON.stringify(text));
+    }
+  });
+
   QUnit.module('round trip', () => {
     QUnit.test('every envelope field survives encode then decode', (assert) => {
       const envelopes: Envelope[] = [
