@@ -12,6 +12,7 @@ import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_CODES, HEARTBEAT_REQUEST, TAG_BYTES } from '../protocol/constants.js';
 import { encodeEnvelope, type Envelope } from '../protocol/envelope.js';
+import { errorForEarlyClose } from './close-errors.js';
 
 /** After a close frame is sent, how long the server gets to answer before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1000;
@@ -23,40 +24,12 @@ export interface SessionEvents {
   closed(session: ClientSession, code: number, reason: string): void;
 }
 
-/** Maps a close during connect to the error `init()` rejects with. */
-const ERRORS_BY_CLOSE_CODE: Readonly<Record<number, 'AUTH_FAILED' | 'HANDSHAKE_FAILED' | 'PAYLOAD_TOO_LARGE' | 'MALFORMED_FRAME' | 'AUTH_TIMEOUT'>> = {
-  [CLOSE_CODES.AUTH_FAILED]: 'AUTH_FAILED',
-  [CLOSE_CODES.CRYPTO_FAILED]: 'HANDSHAKE_FAILED',
-  [CLOSE_CODES.MESSAGE_TOO_BIG]: 'PAYLOAD_TOO_LARGE',
-  [CLOSE_CODES.MALFORMED_FRAME]: 'MALFORMED_FRAME',
-  [CLOSE_CODES.AUTH_TIMEOUT]: 'AUTH_TIMEOUT',
-};
-
-const SAME_ENCRYPTION = 'set SOCKET_ENCRYPTION the same on both sides';
-
-/**
- * The likely cause of a close during connect, when the close code and this client's own
- * settings point to one: encryption on one side only gives 4002 (a plaintext client's
- * first frame is text) or 4004 (a plaintext server refuses the binary handshake frame).
- * Names settings only, never values.
- */
-function likelyCause(code: number, encryption: boolean, established: boolean): string {
-  if (code === CLOSE_CODES.CRYPTO_FAILED) {
-    return encryption
-      ? ': the auth keys probably differ (check SOCKET_AUTH_KEY on both sides)'
-      : `: the server expects an encrypted handshake and this client has encryption off; ${SAME_ENCRYPTION}`;
-  }
-  if (code === CLOSE_CODES.MALFORMED_FRAME && encryption && !established) {
-    return `: the server refused the encrypted handshake, so it probably has encryption off; ${SAME_ENCRYPTION}`;
-  }
-  return '';
-}
-
-/** The error for a socket that closed before the session was ready. */
-export function errorForEarlyClose(code: number, context: { encryption: boolean; established: boolean }): SocketError {
-  const mapped = ERRORS_BY_CLOSE_CODE[code];
-  if (mapped === undefined) return new SocketError('DISCONNECTED', `The connection closed (${code})`);
-  return new SocketError(mapped, `The server closed the connection (${code} ${mapped})${likelyCause(code, context.encryption, context.established)}`);
+/** TLS options for `wss://` addresses, passed through to the socket (code only). */
+export interface TlsOptions {
+  /** Certificate authorities to trust besides the system's (PEM), e.g. a self-signed server's certificate. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** Refuse a server whose certificate does not verify. @default true */
+  rejectUnauthorized?: boolean;
 }
 
 /** One open socket to the server. */
@@ -73,6 +46,7 @@ export class ClientSession implements RecordSink {
     private readonly logger: Logger,
     psk: Buffer | null,
     private readonly events: SessionEvents,
+    tls: TlsOptions,
   ) {
     this.#link = new EnvelopeLink(createChannelHandshake({ role: 'client', encryption: config.encryption, psk }), config.maxPayload);
     this.#outbox = new RecordOutbox(this, config.maxPayload);
@@ -81,6 +55,7 @@ export class ClientSession implements RecordSink {
       skipUTF8Validation: true,
       maxPayload: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
       handshakeTimeout: config.authTimeout,
+      ...tls,
     });
   }
 
@@ -88,8 +63,8 @@ export class ClientSession implements RecordSink {
    * Connects and completes the channel handshake.
    * @throws SocketError `CONNECT_FAILED`, `HANDSHAKE_FAILED`, or another code from the close.
    */
-  static open(config: Config, logger: Logger, psk: Buffer | null, events: SessionEvents): Promise<ClientSession> {
-    const session = new ClientSession(config, logger, psk, events);
+  static open(config: Config, logger: Logger, psk: Buffer | null, events: SessionEvents, tls: TlsOptions = {}): Promise<ClientSession> {
+    const session = new ClientSession(config, logger, psk, events, tls);
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (error?: SocketError): void => {
