@@ -40,6 +40,7 @@ export const SETTINGS = {
   host: setting({ env: 'SOCKET_HOST', default: '127.0.0.1', parse: text(), doc: 'Interface the server binds.' }),
   address: setting<string | null>({ env: 'SOCKET_ADDRESS', default: null, parse: optional(websocketUrl()), doc: 'URL the client connects to.' }),
   authKey: setting<string | null>({ env: 'SOCKET_AUTH_KEY', default: null, parse: optional(text()), doc: 'Shared secret: the Noise PSK and the key the auth handler checks. Required in production.' }),
+  browserKey: setting<string | null>({ env: 'SOCKET_BROWSER_KEY', default: null, parse: optional(text()), doc: 'A second PSK, for web pages (made by `dropsocket keygen`): the server accepts a handshake under either key and tells the auth handler which (`connection.keyName`).' }),
   authData: setting<Record<string, unknown>>({ env: null, default: {}, parse: plainObject(), doc: 'Extra fields the client sends in its auth request beside `authKey`.' }),
   handlerDir: setting({ env: 'SOCKET_HANDLER_DIR', default: './socket-handlers', parse: text(), doc: 'Folder of handler files.' }),
   encryption: setting({ env: 'SOCKET_ENCRYPTION', default: true, parse: boolean(), doc: 'Noise NNpsk0 handshake and AES-256-GCM on every frame.' }),
@@ -60,6 +61,8 @@ export const SETTINGS = {
   workers: setting<number | 'auto'>({ env: 'SOCKET_WORKERS', default: 1, parse: integerOrAuto(1, 1024), doc: 'Worker processes of `dropsocket serve` (node:cluster, one shared port); `auto` = one per CPU.' }),
   adapter: setting({ env: 'SOCKET_ADAPTER', default: 'local', parse: adapterUrl(), doc: 'How servers exchange cross-node pushes: `local` (one process; workers relay through their primary) or a `redis://` URL.' }),
   metrics: setting({ env: 'SOCKET_METRICS', default: false, parse: boolean(), doc: 'Serve Prometheus metrics at `GET /metrics` on the server port (`GET /healthz` is always served).' }),
+  tlsCert: setting<string | null>({ env: 'SOCKET_TLS_CERT', default: null, parse: optional(text()), doc: 'PEM certificate (chain) file: with `tlsKey`, the server serves `wss://`.' }),
+  tlsKey: setting<string | null>({ env: 'SOCKET_TLS_KEY', default: null, parse: optional(text()), doc: 'PEM private key file of `tlsCert`.' }),
   logLevel: setting<(typeof LOG_LEVELS)[number]>({ env: 'SOCKET_LOG_LEVEL', default: 'info', parse: oneOf(LOG_LEVELS), doc: 'Least severe level logged.' }),
 } as const;
 

@@ -9,8 +9,12 @@ import { Handler, secretsEqual, type Connection } from 'dropsocket';
 export default class Auth extends Handler {
   override server(data: unknown, connection: Connection): unknown {
     const { authKey, name } = (data ?? {}) as { authKey?: unknown; name?: unknown };
+    // A web page proves SOCKET_BROWSER_KEY, which anyone with the page has: a real app would
+    // also demand a user token in authData from `keyName === 'browser'` connections.
+    const { config } = this.socketServer;
+    const expected = connection.keyName === 'browser' ? config.browserKey : config.authKey;
     // Constant time: a plain === would leak how many leading characters matched.
-    if (typeof authKey !== 'string' || !secretsEqual(authKey, this.socketServer.config.authKey)) return false;
+    if (typeof authKey !== 'string' || expected === null || !secretsEqual(authKey, expected)) return false;
     connection.meta.name = typeof name === 'string' && name.length > 0 ? name.slice(0, 64) : `guest-${connection.id}`;
     return { id: connection.id, name: connection.meta.name };
   }

@@ -2,6 +2,7 @@
 export { SocketServer } from './server/socket-server.js';
 export type { BroadcastOptions, SocketServerEvents, SocketServerOptions } from './server/socket-server.js';
 export type { Connection, RequestOptions } from './server/connection.js';
+export type { KeyName } from './channel/frame-channel.js';
 export { SocketClient } from './client/socket-client.js';
 export type { ClientRequestOptions, ClientState, SocketClientEvents, SocketClientOptions } from './client/socket-client.js';
 export type {

@@ -7,7 +7,7 @@
 import { SocketError } from '../errors.js';
 import { decodeEnvelope, encodeEnvelope, type Envelope } from '../protocol/envelope.js';
 import { splitRecord } from '../protocol/record.js';
-import type { ChannelHandshake, FrameChannel, HandshakeStep } from './frame-channel.js';
+import type { ChannelHandshake, FrameChannel, HandshakeStep, KeyName } from './frame-channel.js';
 
 /** What one received frame produced. */
 export interface Received {
@@ -24,6 +24,7 @@ export class EnvelopeLink {
   #channel: FrameChannel | undefined;
   /** Dropped once the channel exists: its key material is no longer needed. */
   #handshake: ChannelHandshake | undefined;
+  #keyName: KeyName | undefined;
 
   constructor(
     handshake: ChannelHandshake,
@@ -35,6 +36,11 @@ export class EnvelopeLink {
   /** Whether the channel is established (application frames may flow). */
   get established(): boolean {
     return this.#channel !== undefined;
+  }
+
+  /** The key the peer's handshake proved; undefined before it, and with encryption off. */
+  get keyName(): KeyName | undefined {
+    return this.#keyName;
   }
 
   /** Starts the handshake; returns the first frame this side must send, if any. */
@@ -63,6 +69,7 @@ export class EnvelopeLink {
   #step(step: HandshakeStep): HandshakeStep {
     if (step.channel !== undefined) {
       this.#channel = step.channel;
+      this.#keyName = step.keyName;
       this.#handshake = undefined;
     }
     return step;

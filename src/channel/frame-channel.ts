@@ -3,7 +3,7 @@
  * ChannelHandshake (pure; the caller does the socket I/O), then moves every JSON message
  * through the FrameChannel it yields. Plaintext and Noise channels look the same from above.
  */
-import { NoiseHandshake } from './noise-handshake.js';
+import { NoiseHandshake, type HandshakeKeys } from './noise-handshake.js';
 import { PlainHandshake } from './plain-channel.js';
 
 /** Turns records (JSON text) into wire frames and back for one connection. */
@@ -15,8 +15,11 @@ export interface FrameChannel {
   open(frame: Buffer, isBinary: boolean): string;
 }
 
-/** One step of a handshake: a frame to send, and/or the channel once established. */
-export interface HandshakeStep { send?: Buffer; channel?: FrameChannel }
+/** Which pre-shared key a peer proved: the service key, or the key given to web pages. */
+export type KeyName = 'service' | 'browser';
+
+/** One step of a handshake: a frame to send, and/or the channel once established (with the key it used). */
+export interface HandshakeStep { send?: Buffer; channel?: FrameChannel; keyName?: KeyName }
 
 /** The pure state machine that opens a channel. The caller does the socket I/O. */
 export interface ChannelHandshake {
@@ -30,13 +33,19 @@ export interface ChannelHandshake {
   receive(frame: Buffer, isBinary: boolean): HandshakeStep;
 }
 
-/** The handshake for one new connection; `psk` is required when `encryption` is on. */
+/**
+ * The handshake for one new connection; `psk` is required when `encryption` is on. A
+ * server given `browserPsk` too accepts a handshake under either key.
+ */
 export function createChannelHandshake(options: {
   role: 'client' | 'server';
   encryption: boolean;
   psk: Buffer | null;
+  browserPsk?: Buffer | null;
 }): ChannelHandshake {
   if (!options.encryption) return new PlainHandshake();
   if (options.psk === null) throw new TypeError('Encryption needs a PSK (see derivePsk)');
-  return new NoiseHandshake(options.role, options.psk);
+  const keys: HandshakeKeys = { service: options.psk };
+  if (options.role === 'server' && options.browserPsk != null) keys.browser = options.browserPsk;
+  return new NoiseHandshake(options.role, keys);
 }

@@ -90,7 +90,7 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
   const stopped = io.stopSignal();
   const release = guardProcess(createLogger(server.config.logLevel));
   try {
-    io.stdout.write(`listening on ${listeningUrl('ws', server.config.host, server.port)}\n`);
+    io.stdout.write(`listening on ${listeningUrl(server.config.tlsCert === null ? 'ws' : 'wss', server.config.host, server.port)}\n`);
     const signal = await stopped;
     io.stderr.write(`${signal}: shutting down\n`);
     await server.reset();

@@ -4,6 +4,7 @@
  */
 import { SETTINGS, type SettingKey, type SettingValues } from '../../config/environment.js';
 import { SocketError } from '../errors.js';
+import { decodeGeneratedKey } from '../crypto/generated-key.js';
 import { DEVELOPMENT_AUTH_KEY } from '../protocol/constants.js';
 import { unknownOptionProblems } from './option-checks.js';
 
@@ -70,8 +71,8 @@ function emptyAsUndefined(value: string | undefined): string | undefined {
 
 function describeProblem(key: SettingKey, fromCode: boolean, expected: string, raw: unknown): string {
   const source = fromCode ? `option "${key}"` : `${SETTINGS[key].env}`;
-  // The auth key is a secret, and an adapter URL may carry a password: name them, never echo them.
-  const shown = key === 'authKey' || key === 'adapter' ? '' : ` (got ${JSON.stringify(raw)?.slice(0, 60) ?? String(raw)})`;
+  // Keys are secrets, and an adapter URL may carry a password: name them, never echo them.
+  const shown = key === 'authKey' || key === 'browserKey' || key === 'adapter' ? '' : ` (got ${JSON.stringify(raw)?.slice(0, 60) ?? String(raw)})`;
   return `${source} must be ${expected}${shown}`;
 }
 
@@ -86,5 +87,18 @@ function checkRelations(settings: SettingValues, env: Environment): string[] {
   if (settings.sendBufferLimit < settings.maxPayload) {
     problems.push('SOCKET_SEND_BUFFER_LIMIT must be >= SOCKET_MAX_PAYLOAD');
   }
+  problems.push(...checkBrowserKey(settings));
+  if ((settings.tlsCert === null) !== (settings.tlsKey === null)) {
+    problems.push('SOCKET_TLS_CERT and SOCKET_TLS_KEY must be set together (or neither)');
+  }
   return problems;
+}
+
+function checkBrowserKey({ browserKey, authKey }: SettingValues): string[] {
+  if (browserKey === null || browserKey === undefined) return [];
+  // A page has no scrypt (WebCrypto), so its key must be usable as is.
+  if (decodeGeneratedKey(browserKey) === undefined) return ['SOCKET_BROWSER_KEY must be a key made by `dropsocket keygen`'];
+  // One key under two names would let a page pose as a service client.
+  if (browserKey === (authKey ?? DEVELOPMENT_AUTH_KEY)) return ['SOCKET_BROWSER_KEY must differ from SOCKET_AUTH_KEY'];
+  return [];
 }

@@ -6,6 +6,9 @@ const DERIVED_DEFAULTS: Partial<Record<SettingKey, string>> = {
   address: '`ws://localhost:${port}`',
   authKey: 'none: development key with a warning; required when `NODE_ENV=production`',
   heartBeatTimeout: '`heartBeatInterval`',
+  browserKey: 'none',
+  tlsCert: 'none (plain `ws://`)',
+  tlsKey: 'none',
 };
 
 /** One Markdown table: option key, env var, default, description. */

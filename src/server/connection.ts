@@ -4,6 +4,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { EnvelopeLink } from '../channel/envelope-link.js';
+import type { KeyName } from '../channel/frame-channel.js';
 import { RecordOutbox } from '../channel/record-outbox.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
@@ -67,6 +68,7 @@ export class Connection {
    */
   #owed: Set<Envelope> | undefined;
   #running = 0;
+  #plaintextKeyName: KeyName | undefined;
 
   /** @internal Created by the server for each accepted socket. */
   constructor(socket: WebSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
@@ -89,6 +91,21 @@ export class Connection {
   /** Whether the auth handler has accepted this connection. */
   get authenticated(): boolean {
     return this.#authenticated;
+  }
+
+  /**
+   * Which key the client proved: `"service"` (SOCKET_AUTH_KEY) or `"browser"`
+   * (SOCKET_BROWSER_KEY, the key given to web pages). With encryption on, the handshake
+   * decides it; with encryption off, the `authKey` of the auth request. An auth handler
+   * should demand a user token from `"browser"` connections: anyone with the page has its key.
+   */
+  get keyName(): KeyName {
+    return this.#link.keyName ?? this.#plaintextKeyName ?? 'service';
+  }
+
+  /** With encryption off: records which key the auth request named. @internal */
+  setPlaintextKeyName(keyName: KeyName): void {
+    this.#plaintextKeyName = keyName;
   }
 
   /** Rooms this connection is in. */

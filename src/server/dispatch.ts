@@ -3,7 +3,9 @@
  * calls with their limits, and the reply. Each call runs as its own task, so a handler
  * that never settles holds up nothing but its own caller.
  */
+import type { KeyName } from '../channel/frame-channel.js';
 import type { Config } from '../config/resolve-config.js';
+import { secretsEqual } from '../crypto/secrets-equal.js';
 import { SocketError } from '../errors.js';
 import type { HandlerEntry, HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
@@ -109,6 +111,7 @@ export class Dispatcher {
     // Not ALREADY_AUTHENTICATED: the running auth may yet fail (and close with 4001).
     if (this.#authenticating.has(connection)) return this.#answerError(connection, envelope, new SocketError('AUTH_IN_PROGRESS'));
     this.#authenticating.add(connection);
+    if (!this.context.config.encryption) connection.setPlaintextKeyName(this.#plaintextKeyName(envelope.data));
     let result: unknown;
     let failure: unknown;
     try {
@@ -124,6 +127,13 @@ export class Dispatcher {
     this.context.accept(connection);
     this.#reply(connection, { request: AUTH_REQUEST, ...idOf(envelope), response: result });
     this.context.accepted(connection);
+  }
+
+  /** Without a handshake, the key a client holds is the `authKey` it sends (compared in constant time). */
+  #plaintextKeyName(data: unknown): KeyName {
+    const { browserKey } = this.context.config;
+    const authKey = (data as { authKey?: unknown } | null | undefined)?.authKey;
+    return browserKey !== null && typeof authKey === 'string' && secretsEqual(authKey, browserKey) ? 'browser' : 'service';
   }
 
   #refuse(connection: Connection, envelope: Envelope, failure: unknown): void {

@@ -3,6 +3,7 @@
  * gate and dispatch live in their own modules; this file only connects them to sockets.
  */
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
@@ -97,6 +98,7 @@ export class SocketServer {
   /** Undefined with metrics off: every call site is `#metrics?.x()`, one branch and no work. */
   #metrics: ServedMetrics | undefined;
   #psk: Buffer | null = null;
+  #browserPsk: Buffer | null = null;
   #closing: Promise<void> | undefined;
   #dispatcher: Dispatcher | undefined;
   #liveness: LivenessSweep<Connection> | undefined;
@@ -197,11 +199,13 @@ export class SocketServer {
       this.#logger.warn('SOCKET_ENCRYPTION is off: frames, and the auth key in the auth request, travel in clear. Use it only on a trusted link.');
     }
     this.#psk = config.encryption ? derivePsk(config.authKey) : null;
+    this.#browserPsk = config.encryption && config.browserKey !== null ? derivePsk(config.browserKey) : null;
     const broker = this.#brokerOption ?? (await createBroker(config, this.#logger));
     if (broker !== undefined) await this.#pushes.scaleOut(broker);
     this.#endpoint = await UpgradeEndpoint.listen({
       host: config.host,
       port: config.port,
+      tls: readTlsFiles(config),
       maxFrameBytes: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
       canAccept: () => this.#state === 'listening' && this.#connections.size < config.maxConnections,
       accept: (ws, request) => this.#accept(ws, request),
@@ -214,7 +218,7 @@ export class SocketServer {
       onSilent: (connection) => connection.fail(new SocketError('HEARTBEAT_TIMEOUT')),
     });
     this.#liveness.start();
-    this.#logger.info('listening', { host: config.host, port: this.port, encryption: config.encryption, handlers: this.handlers.size, adapter: this.adapterStats.adapter, node: this.#idPrefix });
+    this.#logger.info('listening', { host: config.host, port: this.port, tls: config.tlsCert !== null, encryption: config.encryption, handlers: this.handlers.size, adapter: this.adapterStats.adapter, node: this.#idPrefix });
   }
 
   /** prom-client is imported only here, so a server without metrics never loads it. */
@@ -228,7 +232,7 @@ export class SocketServer {
   }
 
   #accept(ws: WebSocket, request: IncomingMessage): void {
-    const link = new EnvelopeLink(createChannelHandshake({ role: 'server', encryption: this.config.encryption, psk: this.#psk }), this.config.maxPayload);
+    const link = new EnvelopeLink(createChannelHandshake({ role: 'server', encryption: this.config.encryption, psk: this.#psk, browserPsk: this.#browserPsk }), this.config.maxPayload);
     const id = `${this.#idPrefix}-${(this.#nextId++).toString(36)}`;
     const connection = new Connection(ws, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
     this.#connections.add(connection);
@@ -367,6 +371,19 @@ export class SocketServer {
       this.#logger.error(`${event} hook threw`, { err: error });
     }
   }
+}
+
+/** The PEM files of `tlsCert` / `tlsKey`, or undefined without TLS. @throws SocketError `CONFIG_INVALID` */
+function readTlsFiles(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCert === null || config.tlsKey === null) return undefined;
+  const read = (path: string, variable: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (cause) {
+      throw new SocketError('CONFIG_INVALID', `${variable}: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    }
+  };
+  return { cert: read(config.tlsCert, 'SOCKET_TLS_CERT'), key: read(config.tlsKey, 'SOCKET_TLS_KEY') };
 }
 
 /** Liveness and rate limits measure spans, so a wall-clock jump (NTP) must not move them. */

@@ -4,7 +4,8 @@
  * metrics) or 426, refuses upgrades with 503 when the server cannot take more, and hands
  * accepted WebSockets to the server.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server as WsServer, type WebSocket } from 'ws';
@@ -15,6 +16,8 @@ import { SocketError } from '../errors.js';
 export interface UpgradeEndpointOptions {
   host: string;
   port: number;
+  /** PEM certificate and key: serve `wss://` (HTTPS) instead of `ws://`. */
+  tls?: { cert: Buffer; key: Buffer } | undefined;
   /** Largest frame ws accepts (close 1009 beyond it). */
   maxFrameBytes: number;
   /** Whether one more connection may be accepted now. */
@@ -43,16 +46,23 @@ export class UpgradeEndpoint {
       skipUTF8Validation: true,
       maxPayload: options.maxFrameBytes,
     });
-    this.#http = createServer((request, response) => {
+    const answer: RequestListener = (request, response) => {
       if (options.respond?.(request, response) === true) return;
       response.writeHead(426, { 'content-type': 'text/plain' }).end('This is a WebSocket endpoint.\n');
-    });
+    };
+    this.#http = options.tls === undefined ? createServer(answer) : createTlsServer(options.tls, answer);
     this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
   }
 
-  /** Starts listening. @throws SocketError `LISTEN_FAILED` */
+  /** Starts listening. @throws SocketError `LISTEN_FAILED`, or `CONFIG_INVALID` for a certificate or key TLS refuses. */
   static async listen(options: UpgradeEndpointOptions): Promise<UpgradeEndpoint> {
-    const endpoint = new UpgradeEndpoint(options);
+    let endpoint: UpgradeEndpoint;
+    try {
+      endpoint = new UpgradeEndpoint(options);
+    } catch (cause) {
+      // https.createServer parses the PEM at once; its message names no key material.
+      throw new SocketError('CONFIG_INVALID', `SOCKET_TLS_CERT / SOCKET_TLS_KEY are not a usable certificate and key (${(cause as { code?: string }).code ?? 'invalid'})`, { cause });
+    }
     await listen(endpoint.#http, options.port, options.host);
     endpoint.#port = (endpoint.#http.address() as AddressInfo).port;
     return endpoint;

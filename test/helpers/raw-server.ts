@@ -33,8 +33,9 @@ export class RawServer {
         socket.on('message', (data: Buffer, isBinary: boolean) => {
           const received = link.receive(data, isBinary);
           if (received.reply !== undefined) socket.send(received.reply);
-          const envelope = received.envelope;
-          if (envelope?.request === 'auth') socket.send(link.seal({ request: 'auth', id: envelope.id, response: true }));
+          for (const envelope of received.envelopes ?? []) {
+            if (envelope.request === 'auth') socket.send(link.seal({ request: 'auth', id: envelope.id, response: true }));
+          }
         });
         resolve({ socket, link, closed });
       });

@@ -96,4 +96,31 @@ QUnit.module('src/channel/noise-handshake', () => {
     const options = { role: 'client', encryption: true, psk: null } as const;
     assertThrowsType(assert, () => createChannelHandshake(options), TypeError);
   });
+
+  QUnit.module('with a browser key', () => {
+    const PAGE_PSK = Buffer.alloc(32, 0x3c);
+    const server = (): ChannelHandshake => createChannelHandshake({ role: 'server', encryption: true, psk: PSK, browserPsk: PAGE_PSK });
+
+    for (const [psk, keyName] of [[PSK, 'service'], [PAGE_PSK, 'browser']] as const) {
+      QUnit.test(`a server with both keys accepts the ${keyName} key and says which one it was`, (assert) => {
+        const client = handshake('client', psk);
+        const responder = server();
+        responder.start();
+        const reply = responder.receive(client.start().send!, true);
+        assert.strictEqual(reply.keyName, keyName);
+        const done = client.receive(reply.send!, true);
+        assert.strictEqual(reply.channel!.open(done.channel!.seal('hi') as Buffer, true), 'hi', 'the channel works under that key');
+      });
+    }
+
+    QUnit.test('a third key is refused; a client never takes the browser key', (assert) => {
+      const responder = server();
+      responder.start();
+      assertRefused(assert, () => responder.receive(handshake('client', Buffer.alloc(32, 1)).start().send!, true));
+      const client = createChannelHandshake({ role: 'client', encryption: true, psk: PSK, browserPsk: PAGE_PSK });
+      const pageOnly = handshake('server', PAGE_PSK);
+      pageOnly.start();
+      assertRefused(assert, () => pageOnly.receive(client.start().send!, true), 'a client offers its service key only');
+    });
+  });
 });

@@ -272,6 +272,28 @@ QUnit.module('src/config/resolve-config', () => {
     });
   });
 
+  QUnit.module('browser key and TLS', () => {
+    const PAGE_KEY = 'cGFnZS1rZXktZm9yLWRyb3Bzb2NrZXQtdGVzdHMtMDE';
+
+    QUnit.test('TLS certificate and key come together or not at all', (assert) => {
+      const config = resolveConfig({}, { SOCKET_TLS_CERT: '/etc/cert.pem', SOCKET_TLS_KEY: '/etc/key.pem' });
+      assert.deepEqual([config.tlsCert, config.tlsKey], ['/etc/cert.pem', '/etc/key.pem']);
+      assert.deepEqual([resolveConfig().tlsCert, resolveConfig().tlsKey], [null, null]);
+      assert.true(configError(assert, {}, { SOCKET_TLS_CERT: '/etc/cert.pem' }).message.includes('SOCKET_TLS_KEY'));
+      assert.true(configError(assert, { tlsKey: '/etc/key.pem' }, {}).message.includes('SOCKET_TLS_CERT'));
+    });
+
+    QUnit.test('a browser key must be in keygen form and differ from the auth key; it is never echoed', (assert) => {
+      assert.strictEqual(resolveConfig({}, { SOCKET_BROWSER_KEY: PAGE_KEY }).browserKey, PAGE_KEY);
+      assert.strictEqual(resolveConfig().browserKey, null);
+      const phrase = configError(assert, {}, { SOCKET_BROWSER_KEY: 'page secret phrase' });
+      assert.true(phrase.message.includes('SOCKET_BROWSER_KEY'));
+      assert.false(phrase.message.includes('page secret phrase'), 'the value is not echoed');
+      assert.true(configError(assert, {}, { SOCKET_BROWSER_KEY: PAGE_KEY, SOCKET_AUTH_KEY: PAGE_KEY }).message.includes('must differ'));
+      assert.true(configError(assert, { browserKey: DEVELOPMENT_AUTH_KEY }, {}).message.includes('must differ'), 'nor the development key');
+    });
+  });
+
   QUnit.module('parsers', () => {
     QUnit.test('integer accepts numbers from code but not NaN, Infinity or fractions', (assert) => {
       const parse = integer(0, 10);
