@@ -6,7 +6,7 @@
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { HEARTBEAT_REQUEST } from '../protocol/constants.js';
-import { isAnswer, type Envelope } from '../protocol/envelope.js';
+import { isAnswer, quoteName, type Envelope } from '../protocol/envelope.js';
 import { isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
 import type { PendingRequests } from '../rpc/pending-requests.js';
 
@@ -47,7 +47,8 @@ async function answerServerCall(envelope: Envelope, context: RouteContext): Prom
   let answer: Envelope;
   try {
     const handler = context.handlers.get(request);
-    if (handler === undefined) throw new SocketError('UNKNOWN_REQUEST');
+    // As the Node client: the server's caller must see that the page lacks the handler.
+    if (handler === undefined) throw new SocketError('NO_CLIENT_HANDLER', `The client has no handler for ${quoteName(request)}`);
     answer = { request, id, response: (await handler(envelope.data)) ?? null };
   } catch (error) {
     answer = { request, id, error: toWireError(error, request, context.logger) };

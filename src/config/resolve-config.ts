@@ -6,7 +6,7 @@ import { SETTINGS, type SettingKey, type SettingValues } from '../../config/envi
 import { SocketError } from '../errors.js';
 import { decodeGeneratedKey } from '../crypto/generated-key.js';
 import { DEVELOPMENT_AUTH_KEY } from '../protocol/constants.js';
-import { unknownOptionProblems } from './option-checks.js';
+import { unknownOptionProblems } from './option-names.js';
 
 /** Settings after resolution: derived defaults are filled in. */
 export type Config = Readonly<
