@@ -25,6 +25,11 @@ const BUNDLE = join(ROOT, 'dist', 'browser', 'dropsocket.js');
 const EXAMPLE = join(ROOT, 'examples', 'browser-chat');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const PAGE_WAIT_MS = 8000;
+/**
+ * Per test, above the suite's 20 s: Chromium's cold start alone took over 20 s on a loaded
+ * 2-core machine. Every wait inside is bounded on its own.
+ */
+const BROWSER_TEST_MS = 90_000;
 
 interface Harness {
   connect(args: { address: string; key: string; encryption: boolean }): Promise<unknown>;
@@ -74,7 +79,11 @@ async function nodeClient(address: string, encryption: boolean): Promise<SocketC
 }
 
 QUnit.module('e2e: browser client in Chromium', (hooks) => {
-  hooks.before(async () => {
+  hooks.beforeEach((assert) => {
+    assert.timeout(BROWSER_TEST_MS);
+  });
+  hooks.before(async (assert) => {
+    assert.timeout(BROWSER_TEST_MS);
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first (npm test does)`);
     certDir = await mkdtemp(join(tmpdir(), 'dropsocket-browser-'));
     cert = makeSelfSignedCert(certDir);

@@ -22,5 +22,5 @@ export function chromiumPath(): string {
 
 /** Launches headless Chromium. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: FLAGS, timeout: 20_000 });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: FLAGS, timeout: 60_000 });
 }
