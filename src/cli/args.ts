@@ -20,7 +20,7 @@ export const COMMAND_USAGE = {
   serve: `Usage: dropsocket serve [--port N] [--host H] [--handlers DIR] [--workers N|auto]
 
 Serves the handler files in DIR (default ./socket-handlers, or SOCKET_HANDLER_DIR) and prints
-"listening on ws://HOST:PORT" once ready. SIGINT/SIGTERM shut down gracefully (exit 0).
+"listening on ws://HOST:PORT" (wss:// with SOCKET_TLS_CERT) once ready. SIGINT/SIGTERM shut down gracefully (exit 0).
   --port N         port to listen on, 0 for any free one (SOCKET_PORT, default 2667)
   --host H         interface to bind (SOCKET_HOST, default 127.0.0.1)
   --handlers DIR   handler folder (SOCKET_HANDLER_DIR)

@@ -75,7 +75,7 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
   const config = loadConfig({ ...flags, workers: command.workers });
   const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
   if (workers > 1) {
-    const listeningLine = (port: number): string => `listening on ${listeningUrl('ws', config.host, port)}`;
+    const listeningLine = (port: number): string => `listening on ${listeningUrl(schemeOf(config), config.host, port)}`;
     return runSupervisor({ workers, listeningLine, shutdownTimeout: config.shutdownTimeout, logger: createLogger(config.logLevel, 'dropsocket-primary'), io });
   }
   const server = new SocketServer(flags);
@@ -90,7 +90,7 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
   const stopped = io.stopSignal();
   const release = guardProcess(createLogger(server.config.logLevel));
   try {
-    io.stdout.write(`listening on ${listeningUrl(server.config.tlsCert === null ? 'ws' : 'wss', server.config.host, server.port)}\n`);
+    io.stdout.write(`listening on ${listeningUrl(schemeOf(server.config), server.config.host, server.port)}\n`);
     const signal = await stopped;
     io.stderr.write(`${signal}: shutting down\n`);
     await server.reset();
@@ -167,6 +167,11 @@ function addressOf(command: Extract<Command, { name: 'call' }>): { address?: str
   const url = new URL(loadConfig({ port: command.port }).address);
   url.port = String(command.port);
   return { address: url.href };
+}
+
+/** `wss` when the server has a TLS certificate, else `ws`. */
+function schemeOf(config: { tlsCert: string | null }): 'ws' | 'wss' {
+  return config.tlsCert === null ? 'ws' : 'wss';
 }
 
 /** `ws://HOST:PORT`, with an IPv6 host in brackets as URLs require. */
