@@ -1,18 +1,16 @@
 /**
  * Which queued messages go into the next record. Pure.
  *
- * DESIGN allows a record of several messages, and the encrypted channel pays one AEAD
- * operation per frame, so coalescing what one tick writes is worth it. A server built
- * before records (dropsocket <= 0.1, one message per frame) would refuse them as
- * malformed, so records carry one message until the server side of records lands (issue 9):
- * then MAX_MESSAGES_PER_RECORD goes up and nothing else changes.
+ * A record carries one or more messages (DESIGN, "Wire protocol"), and the encrypted
+ * channel pays one AEAD operation per frame, so the browser client seals what one tick
+ * wrote as one record, as the Node side does; only maxPayload bounds a record.
  */
 import { utf8ByteLength } from '../protocol/envelope.js';
 import { RECORD_SEPARATOR } from '../protocol/constants.js';
 import { joinRecord } from '../protocol/record.js';
 
-/** Most messages one outgoing record carries. */
-export const MAX_MESSAGES_PER_RECORD = 1;
+/** Most messages one outgoing record carries: no bound of its own beyond maxPayload. */
+export const MAX_MESSAGES_PER_RECORD = Infinity;
 
 /**
  * Removes the first messages of `queue` that fit in one record of at most `maxBytes`
