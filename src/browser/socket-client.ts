@@ -4,7 +4,8 @@
  * browser's WebSocket and WebCrypto. Push and server-call handlers are registered in code
  * (no folder to discover). A singleton like the Node client; one BrowserSession per socket.
  */
-import { ClientCore, type ClientRequestOptions, type CoreSessionEvents, type SocketClientEvents } from '../client/client-core.js';
+import { ClientCore, installCallMethods, type ClientRequestOptions, type CoreSessionEvents, type SocketClientEvents } from '../client/client-core.js';
+import type { PushHook, PushHookName, RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
 import { resolveConfig, type Config, type ConfigOptions } from '../config/resolve-config.js';
 import { decodeGeneratedKey } from '../crypto/generated-key.js';
 import { SocketError } from '../errors.js';
@@ -35,10 +36,32 @@ export interface SocketClientOptions extends BrowserClientSettings {
   singleton?: boolean;
 }
 
-/** The dropsocket client for web pages. A singleton: `new SocketClient()` returns the existing instance. */
-export class SocketClient extends ClientCore<BrowserSession> {
+/**
+ * The dropsocket client for web pages. A singleton: `new SocketClient()` returns the
+ * existing instance. `SocketClient<Api>`, with the `Api` that `dropsocket types` generates,
+ * checks request names, data, results and push handlers at compile time; a plain
+ * `SocketClient` is untyped.
+ */
+export class SocketClient<Api extends SocketApi | undefined = undefined> extends ClientCore<BrowserSession> {
   /** The current instance, if one was constructed and not reset. */
   static instance: SocketClient | undefined;
+
+  /**
+   * Calls the server handler `request` and resolves with its response.
+   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
+   */
+  declare readonly request: RequestMethod<Api, ClientRequestOptions>;
+
+  /**
+   * Fire-and-forget: sends `{request, data}` (or `send({request, data})`); a reply, if any,
+   * goes to the handler of that name. Returns false when not connected.
+   * @throws SocketError `PAYLOAD_TOO_LARGE`
+   */
+  declare readonly send: SendMethod<Api>;
+
+  static {
+    installCallMethods(this);
+  }
 
   /** Resolved settings. */
   readonly config!: Config;
@@ -53,44 +76,30 @@ export class SocketClient extends ClientCore<BrowserSession> {
   /** @throws SocketError `CONFIG_INVALID` when a setting does not parse, or the key is not in `dropsocket keygen` form. */
   constructor(options: SocketClientOptions = {}) {
     const singleton = options.singleton ?? true;
-    if (singleton && SocketClient.instance !== undefined) return SocketClient.instance;
+    if (singleton && SocketClient.instance !== undefined) return SocketClient.instance as unknown as SocketClient<Api>;
     super();
     const { handlers, WebSocket, logger, singleton: _singleton, ...settings } = options;
     // A page has no environment: code options and defaults only.
     this.config = resolveConfig(settings, {});
     this.#logger = logger ?? createConsoleLogger(this.config.logLevel);
     this.#WebSocket = WebSocket;
-    for (const [name, handler] of Object.entries(handlers ?? {})) this.handle(name, handler);
+    for (const [name, handler] of Object.entries(handlers ?? {})) this.#handlers.set(name, handler);
     if (this.config.encryption) {
       // No scrypt in WebCrypto: a page's key must be one `dropsocket keygen` made.
       const psk = decodeGeneratedKey(this.config.authKey);
       if (psk === undefined) throw new SocketError('CONFIG_INVALID', 'The browser client needs an auth key made by `dropsocket keygen` (43 characters of base64url)');
       this.#psk = psk;
     }
-    if (singleton) SocketClient.instance = this;
+    if (singleton) SocketClient.instance = this as unknown as SocketClient;
   }
 
   /**
-   * Calls the server handler `request` and resolves with its response.
-   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
+   * Registers the handler for pushes and server calls named `request` (replacing any);
+   * with an `Api`, the name must be a push name and the handler takes its payload.
    */
-  request<T = unknown>(request: string, data?: unknown, options?: ClientRequestOptions): Promise<T> {
-    return this.callRequest<T>(request, data, options);
-  }
-
-  /**
-   * Fire-and-forget: sends `{request, data}` (or `send({request, data})`); a reply, if any,
-   * goes to the handler of that name. Returns false when not connected.
-   * @throws SocketError `PAYLOAD_TOO_LARGE`
-   */
-  send(request: string | { request: string; data?: unknown }, data?: unknown): boolean {
-    return this.sendMessage(request, data);
-  }
-
-  /** Registers the handler for pushes and server calls named `request` (replacing any). */
-  handle(request: string, handler: ClientHandler): this {
+  handle<N extends PushHookName<Api>>(request: N, handler: PushHook<Api, N>): this {
     if (typeof handler !== 'function') throw new TypeError(`The handler for "${request}" must be a function`);
-    this.#handlers.set(request, handler);
+    this.#handlers.set(request, handler as ClientHandler);
     return this;
   }
 

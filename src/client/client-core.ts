@@ -273,3 +273,21 @@ export abstract class ClientCore<S extends CoreSession> {
     }
   }
 }
+
+/**
+ * Puts `request` and `send` on a facade's prototype as plain methods (subclasses can
+ * override them) forwarding to the core. Their public types are `declare`d by each facade:
+ * they depend on its `Api` type parameter, which a class method signature cannot.
+ */
+export function installCallMethods(facade: abstract new (...args: never[]) => ClientCore<CoreSession>): void {
+  type Callable = { callRequest: ClientCore<CoreSession>['callRequest']; sendMessage: ClientCore<CoreSession>['sendMessage'] };
+  const methods = {
+    request(this: Callable, request: string, data?: unknown, options?: ClientRequestOptions) {
+      return this.callRequest(request, data, options);
+    },
+    send(this: Callable, request: string | { request: string; data?: unknown }, data?: unknown) {
+      return this.sendMessage(request, data);
+    },
+  };
+  for (const [name, value] of Object.entries(methods)) Object.defineProperty(facade.prototype, name, { value, writable: true, configurable: true });
+}

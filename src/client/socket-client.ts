@@ -18,7 +18,7 @@ import { HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { isAnswer, type Envelope } from '../protocol/envelope.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
 import type { RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
-import { ClientCore, type ClientRequestOptions, type CoreSessionEvents, type SocketClientEvents } from './client-core.js';
+import { ClientCore, installCallMethods, type ClientRequestOptions, type CoreSessionEvents, type SocketClientEvents } from './client-core.js';
 import { ClientSession, type TlsOptions } from './client-session.js';
 
 export type { ClientRequestOptions, ClientState, SocketClientEvents } from './client-core.js';
@@ -61,17 +61,7 @@ export class SocketClient<Api extends SocketApi | undefined = undefined> extends
   declare readonly send: SendMethod<Api>;
 
   static {
-    // One method each on the prototype (subclasses can override them), whose public type
-    // is the declaration above: it depends on Api, which a class method signature cannot.
-    const methods: Pick<SocketClient, 'request' | 'send'> = {
-      request(this: SocketClient, request: string, data?: unknown, options?: ClientRequestOptions) {
-        return this.callRequest(request, data, options);
-      },
-      send(this: SocketClient, request: string | { request: string; data?: unknown }, data?: unknown) {
-        return this.sendMessage(request, data);
-      },
-    };
-    for (const [name, value] of Object.entries(methods)) Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+    installCallMethods(this);
   }
 
   /** Resolved settings. */

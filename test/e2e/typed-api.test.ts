@@ -14,6 +14,7 @@ const HANDLERS = fileURLToPath(new URL('../fixtures/typed-api/socket-handlers', 
 /** Uses every kind of handler correctly; also pins the untyped client's signature. */
 const GOOD = `
 import { SocketClient, type ClientRequestOptions, type PushAnswer, type PushName, type PushPayload, type RequestName } from 'dropsocket';
+import { SocketClient as PageClient } from 'dropsocket/browser';
 import type Api from './dropsocket-api.js';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -40,6 +41,25 @@ export async function typed(client: SocketClient<Api>): Promise<void> {
   console.log(room, members, sum, pong, nothing, waited.waited.toFixed(), anything, names, pushes, headline, answer);
 }
 
+export async function page(client: PageClient<Api>): Promise<void> {
+  const joined = await client.request('room.join', { room: 'lobby' });
+  const members: number = joined.members;
+  client.send('ping');
+  client.handle('news', (payload) => {
+    const headline: string = payload.headline;
+    console.log(headline);
+  });
+  client.handle('question', async () => ({ answer: 'yes' }));
+  console.log(members);
+}
+
+export async function untypedPage(client: PageClient): Promise<void> {
+  const exact: Equal<PageClient['request'], <T = unknown>(request: string, data?: unknown, options?: ClientRequestOptions) => Promise<T>> = true;
+  const anything: unknown = await client.request('no.such.name', 1);
+  client.handle('anything', (payload) => payload);
+  console.log(exact, anything);
+}
+
 export async function untyped(client: SocketClient): Promise<void> {
   const exact: Equal<SocketClient['request'], <T = unknown>(request: string, data?: unknown, options?: ClientRequestOptions) => Promise<T>> = true;
   const sum = await client.request<{ sum: number }>('add', { a: 1, b: 2 });
@@ -53,6 +73,7 @@ export async function untyped(client: SocketClient): Promise<void> {
 /** Each marked line must fail with exactly the marked error, and nothing else may fail. */
 const BAD = `
 import type { SocketClient } from 'dropsocket';
+import type { SocketClient as PageClient } from 'dropsocket/browser';
 import type Api from './dropsocket-api.js';
 
 export async function wrong(client: SocketClient<Api>): Promise<void> {
@@ -68,6 +89,13 @@ export async function wrong(client: SocketClient<Api>): Promise<void> {
   client.send('room.jion', { room: 'lobby' }); // expect TS2345
   client.send({ request: 'room.join', data: { room: 7 } }); // expect TS2769
   console.log(sum);
+}
+
+export async function wrongPage(client: PageClient<Api>): Promise<void> {
+  await client.request('room.jion', { room: 'lobby' }); // expect TS2345
+  client.handle('nows', () => undefined); // expect TS2345
+  client.handle('news', (payload) => console.log(payload.title)); // expect TS2339
+  client.handle('question', () => ({ answer: 42 })); // expect TS2322
 }
 `;
 
@@ -105,7 +133,8 @@ QUnit.module('e2e/typed-api (dropsocket types + tsc)', (hooks) => {
     assert.deepEqual(outside, [], outside.map((problem) => `${problem.file}:${problem.line} TS${problem.code} ${problem.message}`).join('\n'));
     const bad = problems.filter((problem) => problem.file.endsWith('/bad.ts'));
     assert.deepEqual(lineAndCode(bad), expectedProblems(BAD), bad.map((problem) => `${problem.line} TS${problem.code} ${problem.message}`).join('\n'));
-    const misspelt = bad.find((problem) => problem.line === 6);
+    const misspeltLine = BAD.split('\n').findIndex((text) => text.includes("client.request('room.jion'")) + 1;
+    const misspelt = bad.find((problem) => problem.line === misspeltLine);
     assert.true(misspelt?.message.includes('"room.join"') === true, `the error lists the real names: ${misspelt?.message}`);
   });
 });
