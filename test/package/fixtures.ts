@@ -125,3 +125,41 @@ export function strictTsconfig(module: string, moduleResolution: string): string
     2,
   )}\n`;
 }
+
+/** A web page's TypeScript, checked with DOM types and no Node types at all. */
+export const BROWSER_CONSUMER = `import { SocketClient, SocketError } from 'dropsocket/browser';
+
+const client = new SocketClient({ address: 'wss://example.test/socket', authKey: 'k'.repeat(43), authData: { token: 'user-token' } });
+client.handle('news', (payload) => console.log(payload));
+client.onReconnected = () => document.title = 'back';
+
+export async function ask(): Promise<string> {
+  await client.init();
+  try {
+    return await client.request<string>('echo', 'hi', { timeout: 500 });
+  } catch (error) {
+    return error instanceof SocketError ? error.code : 'unknown';
+  }
+}
+`;
+
+/** tsconfig for {@link BROWSER_CONSUMER}: a bundler project for the browser, strict, library types checked. */
+export const BROWSER_TSCONFIG = `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2022', 'DOM'],
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: false,
+      noEmit: true,
+      types: [],
+    },
+    files: ['browser-consumer.ts'],
+  },
+  null,
+  2,
+)}\n`;

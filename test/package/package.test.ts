@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import QUnit from 'qunit';
 import { supportedNodeBinaries, type NodeBinary } from '../helpers/node-binaries.js';
 import { createProject, packTarball, runCommand, startCommand, tempParent, userEnv, writeFiles, type Tarball } from '../helpers/packed-project.js';
-import { KIND_ANSWERS, PACKAGE_KEY, TS_CONSUMER, cjsSmoke, esmSmoke, handlerFiles, strictTsconfig } from './fixtures.js';
+import { BROWSER_CONSUMER, BROWSER_TSCONFIG, KIND_ANSWERS, PACKAGE_KEY, TS_CONSUMER, cjsSmoke, esmSmoke, handlerFiles, strictTsconfig } from './fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SETUP_MS = 420_000;
@@ -77,6 +77,15 @@ QUnit.module('package: the npm tarball installed into fresh projects', (hooks) =
       const outcome = await runCommand(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: moduleApp, timeoutMs: 60_000 });
       assert.strictEqual(outcome.code, 0, `${module}/${resolution}: ${outcome.stdout.slice(0, 2000)}`);
     }
+  });
+
+  QUnit.test('a web page in TypeScript type-checks dropsocket/browser with DOM types and no Node types', async (assert) => {
+    assert.timeout(120_000);
+    const tsc = join(moduleApp, 'node_modules', 'typescript', 'bin', 'tsc');
+    await writeFiles(moduleApp, { 'browser-consumer.ts': BROWSER_CONSUMER, 'tsconfig.browser.json': BROWSER_TSCONFIG });
+    const outcome = await runCommand(process.execPath, [tsc, '-p', 'tsconfig.browser.json'], { cwd: moduleApp, timeoutMs: 60_000 });
+    assert.strictEqual(outcome.code, 0, outcome.stdout.slice(0, 2000));
+    assert.true(tarball.files.includes('dist/browser/dropsocket.min.js'), 'the one-file browser module ships');
   });
 
   for (const [kind, getDir] of [['commonjs', () => commonjsApp], ['module', () => moduleApp]] as const) {
