@@ -4,8 +4,8 @@
  * browser's WebSocket and WebCrypto. Push and server-call handlers are registered in code
  * (no folder to discover). A singleton like the Node client; one BrowserSession per socket.
  */
-import { ClientCore, installCallMethods, type ClientRequestOptions, type CoreSessionEvents, type SocketClientEvents } from '../client/client-core.js';
-import type { PushHook, PushHookName, RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
+import { ClientCore, type CoreSessionEvents, type SocketClientEvents } from '../client/client-core.js';
+import type { PushHook, PushHookName, SocketApi } from '../rpc/api-types.js';
 import { resolveConfig, type Config, type ConfigOptions } from '../config/resolve-config.js';
 import { decodeGeneratedKey } from '../crypto/generated-key.js';
 import { SocketError } from '../errors.js';
@@ -42,26 +42,10 @@ export interface SocketClientOptions extends BrowserClientSettings {
  * checks request names, data, results and push handlers at compile time; a plain
  * `SocketClient` is untyped.
  */
-export class SocketClient<Api extends SocketApi | undefined = undefined> extends ClientCore<BrowserSession> {
+export class SocketClient<Api extends SocketApi | undefined = undefined> extends ClientCore<BrowserSession, Api> {
   /** The current instance, if one was constructed and not reset. */
   static instance: SocketClient | undefined;
 
-  /**
-   * Calls the server handler `request` and resolves with its response.
-   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
-   */
-  declare readonly request: RequestMethod<Api, ClientRequestOptions>;
-
-  /**
-   * Fire-and-forget: sends `{request, data}` (or `send({request, data})`); a reply, if any,
-   * goes to the handler of that name. Returns false when not connected.
-   * @throws SocketError `PAYLOAD_TOO_LARGE`
-   */
-  declare readonly send: SendMethod<Api>;
-
-  static {
-    installCallMethods(this);
-  }
 
   /** Resolved settings. */
   readonly config!: Config;

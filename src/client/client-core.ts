@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { AUTH_REQUEST } from '../protocol/constants.js';
 import { encodeEnvelope, exceedsPayload, type Envelope } from '../protocol/envelope.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
+import type { RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
 import { reconnectDelay, shouldReconnect } from './reconnect.js';
 
 /** Options of `request()`. */
@@ -53,8 +54,38 @@ export interface CoreSessionEvents<S> {
  */
 export type ClientState = 'new' | 'connecting' | 'ready' | 'reconnecting' | 'closed';
 
-/** The client logic common to every runtime. */
-export abstract class ClientCore<S extends CoreSession> {
+/**
+ * The client logic common to every runtime. `Api` (from `dropsocket types`) types
+ * `request` and `send`; without one they are untyped.
+ */
+export abstract class ClientCore<S extends CoreSession, Api extends SocketApi | undefined = undefined> {
+  /**
+   * Calls the server handler `request` and resolves with its response.
+   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
+   */
+  declare readonly request: RequestMethod<Api, ClientRequestOptions>;
+
+  /**
+   * Fire-and-forget: sends `{request, data}` (or `send({request, data})`); a reply, if
+   * any, goes to the client handler of that name. Returns false when not connected.
+   * @throws SocketError `PAYLOAD_TOO_LARGE`
+   */
+  declare readonly send: SendMethod<Api>;
+
+  static {
+    // Plain prototype methods (subclasses can override them) whose public types are the
+    // declarations above: they depend on Api, which a class method signature cannot.
+    const methods = {
+      request(this: ClientCore<CoreSession>, request: string, data?: unknown, options?: ClientRequestOptions) {
+        return this.callRequest(request, data, options);
+      },
+      send(this: ClientCore<CoreSession>, request: string | { request: string; data?: unknown }, data?: unknown) {
+        return this.sendMessage(request, data);
+      },
+    };
+    for (const [name, value] of Object.entries(methods)) Object.defineProperty(this.prototype, name, { value, writable: true, configurable: true });
+  }
+
   /** Resolved settings. */
   abstract readonly config: Config;
   /** What the server's auth handler returned, once authenticated. */
@@ -274,20 +305,3 @@ export abstract class ClientCore<S extends CoreSession> {
   }
 }
 
-/**
- * Puts `request` and `send` on a facade's prototype as plain methods (subclasses can
- * override them) forwarding to the core. Their public types are `declare`d by each facade:
- * they depend on its `Api` type parameter, which a class method signature cannot.
- */
-export function installCallMethods(facade: abstract new (...args: never[]) => ClientCore<CoreSession>): void {
-  type Callable = { callRequest: ClientCore<CoreSession>['callRequest']; sendMessage: ClientCore<CoreSession>['sendMessage'] };
-  const methods = {
-    request(this: Callable, request: string, data?: unknown, options?: ClientRequestOptions) {
-      return this.callRequest(request, data, options);
-    },
-    send(this: Callable, request: string | { request: string; data?: unknown }, data?: unknown) {
-      return this.sendMessage(request, data);
-    },
-  };
-  for (const [name, value] of Object.entries(methods)) Object.defineProperty(facade.prototype, name, { value, writable: true, configurable: true });
-}

@@ -17,8 +17,8 @@ import { createLogger, type Logger } from '../logger.js';
 import { HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { isAnswer, type Envelope } from '../protocol/envelope.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
-import type { RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
-import { ClientCore, installCallMethods, type ClientRequestOptions, type CoreSessionEvents, type SocketClientEvents } from './client-core.js';
+import type { SocketApi } from '../rpc/api-types.js';
+import { ClientCore, type CoreSessionEvents, type SocketClientEvents } from './client-core.js';
 import { ClientSession, type TlsOptions } from './client-session.js';
 
 export type { ClientRequestOptions, ClientState, SocketClientEvents } from './client-core.js';
@@ -43,26 +43,10 @@ export interface SocketClientOptions extends ConfigOptions, TlsOptions {
  * `SocketClient<Api>`, with the `Api` that `dropsocket types` generates, checks request
  * names, data and results at compile time; a plain `SocketClient` is untyped.
  */
-export class SocketClient<Api extends SocketApi | undefined = undefined> extends ClientCore<ClientSession> {
+export class SocketClient<Api extends SocketApi | undefined = undefined> extends ClientCore<ClientSession, Api> {
   /** The current instance, if one was constructed and not reset. */
   static instance: SocketClient | undefined;
 
-  /**
-   * Calls the server handler `request` and resolves with its response.
-   * @throws SocketError `TIMEOUT`, `DISCONNECTED`, `NOT_CONNECTED`, `PAYLOAD_TOO_LARGE`, or the handler's code.
-   */
-  declare readonly request: RequestMethod<Api, ClientRequestOptions>;
-
-  /**
-   * Fire-and-forget: sends `{request, data}` (or `send({request, data})`); a reply, if
-   * any, goes to the `client()` hook of that name. Returns false when not connected.
-   * @throws SocketError `PAYLOAD_TOO_LARGE`
-   */
-  declare readonly send: SendMethod<Api>;
-
-  static {
-    installCallMethods(this);
-  }
 
   /** Resolved settings. */
   readonly config!: Config;
