@@ -76,7 +76,8 @@ async function serve(command: Extract<Command, { name: 'serve' }>, io: CliIo): P
   const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
   if (workers > 1) {
     const listeningLine = (port: number): string => `listening on ${listeningUrl(schemeOf(config), config.host, port)}`;
-    return runSupervisor({ workers, listeningLine, shutdownTimeout: config.shutdownTimeout, logger: createLogger(config.logLevel, 'dropsocket-primary'), io });
+    const historyLength = config.recoveryWindow > 0 ? config.recoveryMaxBufferedTotal : 0;
+    return runSupervisor({ workers, listeningLine, shutdownTimeout: config.shutdownTimeout, historyLength, logger: createLogger(config.logLevel, 'dropsocket-primary'), io });
   }
   const server = new SocketServer(flags);
   try {

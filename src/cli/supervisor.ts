@@ -21,6 +21,8 @@ export interface SupervisorOptions {
   listeningLine(port: number): string;
   /** The workers' graceful-shutdown deadline; past it (plus a margin) they are killed. */
   shutdownTimeout: number;
+  /** Log entries the primary keeps for recovery (0 with recovery off). */
+  historyLength: number;
   logger: Logger;
   io: CliIo;
 }
@@ -36,7 +38,7 @@ interface Slot {
 /** Runs the primary until it is stopped; resolves with the exit code. */
 export function runSupervisor(options: SupervisorOptions): Promise<number> {
   const { io, logger } = options;
-  const hub = new ClusterHub();
+  const hub = new ClusterHub(options.historyLength);
   const slots: Slot[] = Array.from({ length: options.workers }, () => ({ worker: undefined, startedAt: 0, listening: false, streak: { count: 0 }, restartTimer: undefined }));
   const slotOf = (worker: Worker): Slot | undefined => slots.find((slot) => slot.worker === worker);
   let phase: 'starting' | 'running' | 'draining' = 'starting';

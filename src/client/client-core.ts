@@ -7,8 +7,10 @@
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { AUTH_REQUEST } from '../protocol/constants.js';
-import { encodeEnvelope, exceedsPayload, type Envelope } from '../protocol/envelope.js';
+import { AUTH_REQUEST, HEARTBEAT_REQUEST, RESUME_FIELD } from '../protocol/constants.js';
+import { encodeEnvelope, exceedsPayload, isAnswer, type Envelope } from '../protocol/envelope.js';
+import type { RecoveryOutcome } from '../recovery/live-session.js';
+import { ClientRecovery } from './client-recovery.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import type { RequestMethod, SendMethod, SocketApi } from '../rpc/api-types.js';
 import { reconnectDelay, shouldReconnect } from './reconnect.js';
@@ -23,7 +25,8 @@ export interface ClientRequestOptions {
 export interface SocketClientEvents {
   disconnect: [code: number, reason: string];
   reconnecting: [attempt: number, delay: number];
-  reconnected: [];
+  /** Reconnected and authenticated; `recovered` says whether the session was resumed (docs/recovery.md). */
+  reconnected: [outcome: RecoveryOutcome];
   reconnectFailed: [];
   /** An error the server sent for a fire-and-forget message. */
   serverError: [request: string, error: SocketError];
@@ -45,6 +48,8 @@ export interface CoreSession {
 export interface CoreSessionEvents<S> {
   envelope(session: S, envelope: Envelope): void;
   closed(session: S, code: number, reason: string): void;
+  /** The last push number received, for the session's heartbeats to acknowledge (recovery on). */
+  position(): number | undefined;
 }
 
 /**
@@ -92,7 +97,12 @@ export abstract class ClientCore<S extends CoreSession, Api extends SocketApi | 
   authResponse: unknown;
   onDisconnect: ((code: number, reason: string) => void) | undefined;
   onReconnecting: ((attempt: number, delay: number) => void) | undefined;
-  onReconnected: (() => void) | undefined;
+  /**
+   * Called after a reconnect: `{recovered: true}` when the session was resumed (same id,
+   * rooms and meta; every push missed while away replayed before any new one), otherwise
+   * `{recovered: false, reason}` (docs/recovery.md).
+   */
+  onReconnected: ((outcome: RecoveryOutcome) => void) | undefined;
   onReconnectFailed: (() => void) | undefined;
 
   #state: ClientState = 'new';
@@ -100,6 +110,9 @@ export abstract class ClientCore<S extends CoreSession, Api extends SocketApi | 
   readonly #pending = new PendingRequests();
   #init: Promise<void> | undefined;
   #wakeReconnect: (() => void) | undefined;
+  readonly #recovery = new ClientRecovery();
+  /** How the last auth went for the session: set the moment the auth answer arrives. */
+  #outcome: RecoveryOutcome = { recovered: false };
 
   /** Where logs go. */
   protected abstract get logger(): Logger;
@@ -161,18 +174,33 @@ export abstract class ClientCore<S extends CoreSession, Api extends SocketApi | 
   /** Opens a session and authenticates on it; the session is current only once auth succeeded. */
   async #connect(): Promise<void> {
     const session = await this.openSession({
-      envelope: (from, envelope) => this.route(from, envelope),
+      envelope: (from, envelope) => this.#receive(from, envelope),
       closed: (from, code, reason) => this.#closed(from, code, reason),
+      position: () => this.#recovery.position,
     });
     this.#session = session;
+    const resume = this.#recovery.resumeRequest();
     try {
-      this.authResponse = await this.#call(session, AUTH_REQUEST, { ...this.config.authData, authKey: this.config.authKey }, this.config.authTimeout);
+      const authData = { ...this.config.authData, authKey: this.config.authKey, ...(resume && { [RESUME_FIELD]: resume }) };
+      this.authResponse = await this.#call(session, AUTH_REQUEST, authData, this.config.authTimeout);
     } catch (error) {
       session.close();
       this.#session = undefined;
       throw error;
     }
     session.startHeartbeat();
+  }
+
+  /**
+   * Recovery's part of receiving, before the facade routes: the auth answer's session (at
+   * once, not when the auth call resumes: replayed pushes are right behind it), and pushes
+   * whose number was already received are dropped (a replay is taken once).
+   */
+  #receive(session: S, envelope: Envelope): void {
+    const answer = isAnswer(envelope);
+    if (answer && envelope.request === AUTH_REQUEST && envelope.error === undefined) this.#outcome = this.#recovery.authenticated(envelope.recovery);
+    if (!answer && envelope.request !== HEARTBEAT_REQUEST && !this.#recovery.received(envelope.seq)) return;
+    this.route(session, envelope);
   }
 
   /**
@@ -247,7 +275,7 @@ export abstract class ClientCore<S extends CoreSession, Api extends SocketApi | 
       }
       if (this.#state !== 'reconnecting') return this.#session?.close();
       this.#state = 'ready';
-      this.emit('reconnected');
+      this.emit('reconnected', this.#outcome);
       return;
     }
     this.#becomeClosed();
@@ -274,6 +302,7 @@ export abstract class ClientCore<S extends CoreSession, Api extends SocketApi | 
   /** Closes on purpose: no reconnect; pending requests are rejected `DISCONNECTED`. */
   async close(): Promise<void> {
     this.#becomeClosed();
+    this.#recovery.forget();
     this.#wakeReconnect?.();
     const session = this.#session;
     if (session === undefined) return;

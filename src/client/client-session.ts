@@ -22,6 +22,8 @@ export interface SessionEvents {
   envelope(session: ClientSession, envelope: Envelope): void;
   /** Called once, when the socket has closed for any reason (also before `open` settles). */
   closed(session: ClientSession, code: number, reason: string): void;
+  /** The last push number received, sent with each heartbeat (recovery on); undefined: none. */
+  position?(): number | undefined;
 }
 
 /** TLS options for `wss://` addresses, passed through to the socket (code only). */
@@ -173,7 +175,9 @@ export class ClientSession implements RecordSink {
   }
 
   #beat(): void {
-    if (!this.send({ request: HEARTBEAT_REQUEST })) return;
+    // The beat acknowledges the pushes received so far: the server stops keeping them.
+    const seq = this.events.position?.();
+    if (!this.send({ request: HEARTBEAT_REQUEST, ...(seq !== undefined && { seq }) })) return;
     if (this.#heartbeatDeadline !== undefined) return;
     this.#heartbeatDeadline = setTimeout(() => {
       this.logger.warn('heartbeat not answered; dropping the connection', { timeout: this.config.heartBeatTimeout });

@@ -6,3 +6,10 @@ const ID_PREFIX_BYTES = 8;
 export function randomIdPrefix(): string {
   return randomBytes(ID_PREFIX_BYTES).toString('base64url');
 }
+
+const RESUME_SECRET_BYTES = 24;
+
+/** 24 random bytes (192 bits) as base64url: the secret half of a resume token. */
+export function randomResumeSecret(): string {
+  return randomBytes(RESUME_SECRET_BYTES).toString('base64url');
+}

@@ -9,6 +9,40 @@ export const AUTH_REQUEST = 'auth';
 /** Request name of the liveness ping a client sends and the server answers. */
 export const HEARTBEAT_REQUEST = 'heartBeat';
 
+/**
+ * Envelope field of the session's sequence numbers (docs/protocol.md, "Recovery"): on a
+ * push, its number in the session (1, 2, 3, ...); on a heartbeat answer, the server's
+ * current position; on a client heartbeat, the last number the client received.
+ */
+export const SEQ_FIELD = 'seq';
+
+/** Envelope field of the auth answer: `{token, epoch, seq, recovered?, reason?}`. */
+export const RECOVERY_FIELD = 'recovery';
+
+/** Field of the auth request's `data`: `{token, seq}` of the session to resume. */
+export const RESUME_FIELD = 'resume';
+
+/** Why a resume came back `recovered: false`; the auth answer's `recovery.reason`. */
+export const RESUME_REFUSALS = {
+  /** No session for this token: never issued, already used, or forgotten long ago. */
+  UNKNOWN_TOKEN: 'unknown-token',
+  /** The session was there, but its window had passed. */
+  EXPIRED: 'expired',
+  /** The push log was reset (Redis lost its data, a new cluster primary). */
+  EPOCH_CHANGED: 'epoch-changed',
+  /** Pushes the client missed are no longer kept (a cap, or the log was trimmed). */
+  GAP: 'gap',
+  /** The session is still open on a node that did not let go of it in time. */
+  STILL_CONNECTED: 'still-connected',
+  /** The store of sessions (the adapter) could not be reached. */
+  UNAVAILABLE: 'unavailable',
+  /** The server has recovery off (`SOCKET_RECOVERY_WINDOW=0`). */
+  DISABLED: 'disabled',
+} as const;
+
+/** One of {@link RESUME_REFUSALS}. */
+export type ResumeRefusal = (typeof RESUME_REFUSALS)[keyof typeof RESUME_REFUSALS];
+
 /** Names a handler file may not take: the protocol owns them. */
 export const RESERVED_REQUEST_NAMES: ReadonlySet<string> = new Set([HEARTBEAT_REQUEST]);
 

@@ -4,7 +4,7 @@
  * malformed reaches a handler; every failure is a `SocketError('MALFORMED_FRAME')`.
  */
 import { SocketError } from '../errors.js';
-import { MAX_ENVELOPE_DEPTH, MAX_REQUEST_NAME_LENGTH } from './constants.js';
+import { MAX_ENVELOPE_DEPTH, MAX_REQUEST_NAME_LENGTH, SEQ_FIELD } from './constants.js';
 
 /** An error as it travels on the wire. */
 export interface WireError {
@@ -23,6 +23,24 @@ export interface Envelope {
   response?: unknown;
   /** Failure of a call. */
   error?: WireError;
+  /** Sequence number of a push in its session, or a position (heartbeats). */
+  seq?: number | undefined;
+  /** The session's recovery state, on the auth answer. */
+  recovery?: RecoveryInfo | undefined;
+}
+
+/** What the auth answer says about the session (recovery on). */
+export interface RecoveryInfo {
+  /** Single-use secret to resume this session after a reconnect. */
+  token: string;
+  /** The push log's epoch: a session of another epoch cannot be resumed. */
+  epoch: string;
+  /** The session's position: the number of the last push sent to it. */
+  seq: number;
+  /** Present when the client asked to resume: whether it was. */
+  recovered?: boolean | undefined;
+  /** Why it was not (see RESUME_REFUSALS). */
+  reason?: string | undefined;
 }
 
 /** A request name quoted for an error message (JSON quoting, so control characters stay visible). */
@@ -45,6 +63,14 @@ export function encodeEnvelope(envelope: Envelope): string {
   } catch (cause) {
     throw new SocketError('HANDLER_ERROR', 'The message could not be serialised as JSON', { cause });
   }
+}
+
+/**
+ * A push's encoded text with its sequence number added: `{...,"seq":N}`. The push is
+ * encoded once for every recipient; each one's number is spliced in, not re-encoded.
+ */
+export function stampSequence(text: string, seq: number): string {
+  return `${text.slice(0, -1)},"${SEQ_FIELD}":${seq}}`;
 }
 
 /** Whether encoded text is over `maxBytes` of UTF-8 (most texts skip the exact count). */
@@ -93,7 +119,7 @@ export function decodeEnvelope(text: string, maxLength = Infinity): Envelope {
 
 function checkShape(value: unknown): Envelope {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw malformed('not a JSON object');
-  const { request, id, error } = value as Record<string, unknown>;
+  const { request, id, error, seq, recovery } = value as Record<string, unknown>;
   if (typeof request !== 'string' || request.length === 0 || request.length > MAX_REQUEST_NAME_LENGTH) {
     throw malformed(`"request" must be a string of 1 to ${MAX_REQUEST_NAME_LENGTH} characters`);
   }
@@ -101,6 +127,8 @@ function checkShape(value: unknown): Envelope {
     throw malformed('"id" must be a positive integer');
   }
   if (error !== undefined && !isWireError(error)) throw malformed('"error" must be {code, message}');
+  if (seq !== undefined && !isPosition(seq)) throw malformed('"seq" must be a non-negative integer');
+  if (recovery !== undefined && !isRecoveryInfo(recovery)) throw malformed('"recovery" must be {token, epoch, seq, recovered?, reason?}');
   return value as Envelope;
 }
 
@@ -108,6 +136,22 @@ function isWireError(value: unknown): value is WireError {
   if (value === null || typeof value !== 'object') return false;
   const { code, message } = value as Record<string, unknown>;
   return typeof code === 'string' && typeof message === 'string';
+}
+
+function isPosition(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isRecoveryInfo(value: unknown): value is RecoveryInfo {
+  if (value === null || typeof value !== 'object') return false;
+  const { token, epoch, seq, recovered, reason } = value as Record<string, unknown>;
+  return (
+    typeof token === 'string' &&
+    typeof epoch === 'string' &&
+    isPosition(seq) &&
+    (recovered === undefined || typeof recovered === 'boolean') &&
+    (reason === undefined || typeof reason === 'string')
+  );
 }
 
 const OPEN_BRACE = 0x7b;

@@ -22,6 +22,18 @@ export interface LogPosition {
 /** The offset before the first entry of any log. */
 export const LOG_START = '0-0';
 
+/** Orders two offsets of one epoch (`ms-seq` stream ids, or `0-n`). */
+export function compareOffsets(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(Number) as [number, number];
+  const [bMs, bSeq] = b.split('-').map(Number) as [number, number];
+  return aMs - bMs || aSeq - bSeq;
+}
+
+/** The counter part of a `0-n` offset (the memory and cluster logs number entries 1, 2, 3, ...). */
+export function sequenceOf(offset: string): number {
+  return Number(offset.slice(offset.indexOf('-') + 1));
+}
+
 /** What a node appends: one entry per cross-node message, whatever its fan-out. */
 export interface LogAppend {
   /** The appending node. */
@@ -60,8 +72,29 @@ export interface NodeRecord {
   readonly rooms: Readonly<Record<string, number>>;
 }
 
+/**
+ * Where recovery keeps sessions and reads the pushes a session missed: the log itself
+ * (read without waiting) and session records kept for the recovery window. A record is
+ * opaque text to the store (src/recovery/session-record.ts).
+ */
+export interface SessionStore {
+  /**
+   * Entries after `from`, as far as the log goes now, without waiting; more than `limit`
+   * is reported as a gap (`trimmed`), as is a log trimmed past `from`.
+   */
+  history(from: LogPosition, limit: number): Promise<LogRead>;
+  /** Saves the record of session `id`, replacing any; it is forgotten after `ttlMs`. */
+  saveSession(id: string, record: string, ttlMs: number): Promise<void>;
+  /** The record of session `id`, left in place. */
+  peekSession(id: string): Promise<string | undefined>;
+  /** Removes the record of session `id` and returns it: of two takers, only one gets it. */
+  takeSession(id: string): Promise<string | undefined>;
+  /** Removes the record of session `id`. */
+  dropSession(id: string): Promise<void>;
+}
+
 /** A broker: the local one, the cluster one, or Redis. */
-export interface Broker {
+export interface Broker extends SessionStore {
   /** A short name for logs and metrics (`memory`, `cluster`, `redis`). */
   readonly kind: string;
   /** Connects; resolves with the current end of the log, where a new reader starts. */

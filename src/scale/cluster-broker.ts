@@ -2,7 +2,7 @@
  * The cluster broker, a worker's side: appends and table writes go to the primary over
  * the IPC channel; entries the primary forwards queue here until the relay reads them.
  */
-import { type Broker, type LogAppend, type LogEntry, type LogPosition, type LogRead, type NodeRecord } from './broker.js';
+import { sequenceOf, type Broker, type LogAppend, type LogEntry, type LogPosition, type LogRead, type NodeRecord } from './broker.js';
 import { isClusterMessage, type PrimaryMessage, type WorkerMessage } from './cluster-protocol.js';
 
 /** The IPC channel to the primary (`process` in a worker). */
@@ -68,6 +68,26 @@ export class ClusterBroker implements Broker {
     return ((await this.#ask({ ds: 'nodes', req: 0 })) as Extract<PrimaryMessage, { ds: 'nodes' }>).records;
   }
 
+  async history(from: LogPosition, limit: number): Promise<LogRead> {
+    return ((await this.#ask({ ds: 'history', req: 0, from, limit })) as Extract<PrimaryMessage, { ds: 'history' }>).read;
+  }
+
+  async saveSession(id: string, record: string, ttlMs: number): Promise<void> {
+    await this.#send({ ds: 'session-save', id, record, ttlMs });
+  }
+
+  async peekSession(id: string): Promise<string | undefined> {
+    return ((await this.#ask({ ds: 'session-peek', req: 0, id })) as Extract<PrimaryMessage, { ds: 'session' }>).record ?? undefined;
+  }
+
+  async takeSession(id: string): Promise<string | undefined> {
+    return ((await this.#ask({ ds: 'session-take', req: 0, id })) as Extract<PrimaryMessage, { ds: 'session' }>).record ?? undefined;
+  }
+
+  async dropSession(id: string): Promise<void> {
+    await this.#send({ ds: 'session-drop', id });
+  }
+
   async close(node: string): Promise<void> {
     this.#closed = true;
     this.#wake?.();
@@ -80,7 +100,7 @@ export class ClusterBroker implements Broker {
     if (message.ds === 'entry') {
       this.#queue.push(message.entry);
       this.#wake?.();
-    } else if (message.ds === 'head' || message.ds === 'nodes') {
+    } else if ('req' in message) {
       this.#answers.get(message.req)?.(message);
     }
   }
@@ -112,8 +132,4 @@ export class ClusterBroker implements Broker {
     await this.#send({ ...message, req });
     return answer;
   }
-}
-
-function sequenceOf(offset: string): number {
-  return Number(offset.slice(offset.indexOf('-') + 1));
 }

@@ -4,11 +4,14 @@
  * and keeps the live-node table. IPC channels are ordered and lossless while a worker
  * lives, so a worker reads every entry appended after it started, once, in order.
  *
- * No history is kept: a restarted worker is a new node and starts at the end of the log.
+ * A restarted worker is a new node and starts at the end of the log. The last entries
+ * (`historyLength`) and the session records are kept for recovery: a client may resume
+ * on any worker, and a worker that dies loses none.
  */
-import { randomIdPrefix } from '../crypto/random.js';
 import type { NodeRecord } from './broker.js';
 import type { PrimaryMessage, WorkerMessage } from './cluster-protocol.js';
+import { LogRing } from './log-ring.js';
+import { SessionTable } from './session-table.js';
 
 /** A worker as the hub sees it: something that can be sent messages. */
 export interface HubPeer {
@@ -18,12 +21,24 @@ export interface HubPeer {
 
 /** The log and node table of one primary. */
 export class ClusterHub {
-  readonly epoch = randomIdPrefix();
+  readonly #log: LogRing;
+  readonly #sessions: SessionTable;
   readonly #peers = new Map<number, HubPeer>();
   readonly #nodes = new Map<string, { record: NodeRecord; expiresAt: number; peer: number }>();
-  #offset = 0;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** @param historyLength entries kept for recovery (0 with recovery off). */
+  constructor(
+    historyLength = 0,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#log = new LogRing(historyLength);
+    this.#sessions = new SessionTable(now);
+  }
+
+  /** The log's epoch: a new primary is a new epoch. */
+  get epoch(): string {
+    return this.#log.epoch;
+  }
 
   /** A worker joined. */
   add(peer: HubPeer): void {
@@ -40,12 +55,12 @@ export class ClusterHub {
   receive(from: HubPeer, message: WorkerMessage): boolean {
     switch (message.ds) {
       case 'append': {
-        const entry = { ...message.entry, offset: `0-${++this.#offset}` };
+        const entry = this.#log.append(message.entry);
         for (const peer of this.#peers.values()) if (peer.id !== from.id) peer.send({ ds: 'entry', epoch: this.epoch, entry });
         return true;
       }
       case 'head':
-        from.send({ ds: 'head', req: message.req, epoch: this.epoch, offset: `0-${this.#offset}` });
+        from.send({ ds: 'head', req: message.req, ...this.#log.head() });
         return true;
       case 'node':
         this.#nodes.set(message.record.node, { record: message.record, expiresAt: this.now() + message.ttlMs, peer: from.id });
@@ -58,6 +73,28 @@ export class ClusterHub {
       }
       case 'leave':
         this.#nodes.delete(message.node);
+        return true;
+      default:
+        return this.#receiveRecovery(from, message);
+    }
+  }
+
+  #receiveRecovery(from: HubPeer, message: WorkerMessage): boolean {
+    switch (message.ds) {
+      case 'history':
+        from.send({ ds: 'history', req: message.req, read: this.#log.readAfter(message.from, message.limit) });
+        return true;
+      case 'session-save':
+        this.#sessions.save(message.id, message.record, message.ttlMs);
+        return true;
+      case 'session-peek':
+      case 'session-take': {
+        const record = message.ds === 'session-take' ? this.#sessions.take(message.id) : this.#sessions.peek(message.id);
+        from.send({ ds: 'session', req: message.req, record: record ?? null });
+        return true;
+      }
+      case 'session-drop':
+        this.#sessions.drop(message.id);
         return true;
       default:
         return false;

@@ -3,8 +3,9 @@
  * the reference implementation of the seam (the contract tests run against it, and it
  * can be switched off and on to play a broker outage), not a way to scale a process.
  */
-import { randomIdPrefix } from '../crypto/random.js';
-import { LOG_START, type Broker, type LogAppend, type LogEntry, type LogPosition, type LogRead, type NodeRecord } from './broker.js';
+import type { Broker, LogAppend, LogPosition, LogRead, NodeRecord } from './broker.js';
+import { LogRing } from './log-ring.js';
+import { SessionTable } from './session-table.js';
 
 /** Options of {@link MemoryHub}. */
 export interface MemoryHubOptions {
@@ -16,18 +17,18 @@ export interface MemoryHubOptions {
 
 /** The shared state: one log, one node table. */
 export class MemoryHub {
-  #epoch = randomIdPrefix();
-  #entries: LogEntry[] = [];
-  #nextOffset = 1;
+  readonly #log: LogRing;
+  /** Session records of recovery. @internal */
+  readonly sessions: SessionTable;
   #available = true;
   readonly #nodes = new Map<string, { record: NodeRecord; expiresAt: number }>();
   readonly #waiters = new Set<() => void>();
-  readonly #maxLength: number;
   readonly #now: () => number;
 
   constructor(options: MemoryHubOptions = {}) {
-    this.#maxLength = options.maxLength ?? 10_000;
+    this.#log = new LogRing(options.maxLength ?? 10_000);
     this.#now = options.now ?? Date.now;
+    this.sessions = new SessionTable(this.#now);
   }
 
   /** A broker for one node. */
@@ -43,8 +44,8 @@ export class MemoryHub {
 
   /** Forgets the log and starts a new epoch, as a Redis without persistence does on restart. */
   reset(): void {
-    this.#epoch = randomIdPrefix();
-    this.#entries = [];
+    this.#log.clear(true);
+    this.sessions.clear();
     this.#nodes.clear();
     this.#wake();
   }
@@ -56,26 +57,18 @@ export class MemoryHub {
 
   /** @internal */
   head(): LogPosition {
-    const last = this.#entries.at(-1);
-    return { epoch: this.#epoch, offset: last?.offset ?? LOG_START };
+    return this.#log.head();
   }
 
   /** @internal */
   append(entry: LogAppend): void {
-    this.#entries.push({ ...entry, offset: `0-${this.#nextOffset++}` });
-    if (this.#entries.length > this.#maxLength) this.#entries.splice(0, this.#entries.length - this.#maxLength);
+    this.#log.append(entry);
     this.#wake();
   }
 
   /** @internal */
-  readNow(from: LogPosition): LogRead {
-    if (from.epoch !== this.#epoch) return { epoch: this.#epoch, entries: this.#entries.slice(), gap: 'epoch-changed' };
-    const after = sequenceOf(from.offset);
-    const firstKept = this.#entries[0];
-    const start = this.#entries.findIndex((entry) => sequenceOf(entry.offset) > after);
-    const entries = start < 0 ? [] : this.#entries.slice(start);
-    const trimmed = firstKept !== undefined && sequenceOf(firstKept.offset) > after + 1;
-    return { epoch: this.#epoch, entries, gap: trimmed ? 'trimmed' : undefined };
+  readNow(from: LogPosition, limit?: number): LogRead {
+    return this.#log.readAfter(from, limit);
   }
 
   /** @internal Resolves on the next append (or outage), or after `ms`. */
@@ -143,6 +136,26 @@ class MemoryBroker implements Broker {
     return this.#call(() => this.hub.liveNodes());
   }
 
+  history(from: LogPosition, limit: number): Promise<LogRead> {
+    return this.#call(() => this.hub.readNow(from, limit));
+  }
+
+  saveSession(id: string, record: string, ttlMs: number): Promise<void> {
+    return this.#call(() => this.hub.sessions.save(id, record, ttlMs));
+  }
+
+  peekSession(id: string): Promise<string | undefined> {
+    return this.#call(() => this.hub.sessions.peek(id));
+  }
+
+  takeSession(id: string): Promise<string | undefined> {
+    return this.#call(() => this.hub.sessions.take(id));
+  }
+
+  dropSession(id: string): Promise<void> {
+    return this.#call(() => this.hub.sessions.drop(id));
+  }
+
   async close(node: string): Promise<void> {
     this.#closed = true;
     this.hub.removeNode(node);
@@ -153,8 +166,4 @@ class MemoryBroker implements Broker {
     this.hub.check();
     return run();
   }
-}
-
-function sequenceOf(offset: string): number {
-  return Number(offset.slice(offset.indexOf('-') + 1));
 }

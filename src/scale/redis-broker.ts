@@ -8,11 +8,12 @@
  *                           gets a new one, so readers know old offsets mean nothing
  *   dropsocket:log          the stream: fields n (node), s (seq), m (body); id = offset
  *   dropsocket:nodes        set of node names; each row in dropsocket:node:<name>, with a TTL
+ *   dropsocket:session:<id> a recovery session record, with the recovery window as TTL
  *
  * `@redis/client` (node-redis, the client Redis maintains) is imported only when this
  * broker starts, so users of the local adapter never load it.
  */
-import { LOG_START, type Broker, type LogAppend, type LogEntry, type LogPosition, type LogRead, type NodeRecord } from './broker.js';
+import { LOG_START, compareOffsets, type Broker, type LogAppend, type LogEntry, type LogPosition, type LogRead, type NodeRecord } from './broker.js';
 import { randomIdPrefix } from '../crypto/random.js';
 import type { Logger } from '../logger.js';
 
@@ -28,7 +29,13 @@ const FIRST_CONNECT_WAIT_MS = 2000;
 const CONNECT_TIMEOUT_MS = 2000;
 const RECONNECT_MAX_MS = 2000;
 
-const KEY = { epoch: 'dropsocket:epoch', log: 'dropsocket:log', nodes: 'dropsocket:nodes', node: (name: string) => `dropsocket:node:${name}` };
+const KEY = {
+  epoch: 'dropsocket:epoch',
+  log: 'dropsocket:log',
+  nodes: 'dropsocket:nodes',
+  node: (name: string) => `dropsocket:node:${name}`,
+  session: (id: string) => `dropsocket:session:${id}`,
+};
 
 /** A broker over Redis at `url` (redis:// or rediss://). */
 export class RedisBroker implements Broker {
@@ -95,6 +102,33 @@ export class RedisBroker implements Broker {
     return rows.filter((row): row is string => row !== null).map((row) => JSON.parse(row) as NodeRecord);
   }
 
+  async history(from: LogPosition, limit: number): Promise<LogRead> {
+    const writer = this.#connected();
+    const epoch = await this.#epoch();
+    if (epoch !== from.epoch) return { epoch, entries: [], gap: 'epoch-changed' };
+    // On the writing connection, after this node's own appends: a replay sees all of them.
+    const raw = (await writer.xRange(KEY.log, `(${from.offset}`, '+', { COUNT: limit + 1 })) ?? [];
+    const trimmed = raw.length > limit || (await this.#trimmedPast(from.offset));
+    return { epoch, entries: raw.slice(0, limit).map(toEntry), gap: trimmed ? 'trimmed' : undefined };
+  }
+
+  async saveSession(id: string, record: string, ttlMs: number): Promise<void> {
+    await this.#connected().set(KEY.session(id), record, { PX: ttlMs });
+  }
+
+  async peekSession(id: string): Promise<string | undefined> {
+    return (await this.#connected().get(KEY.session(id))) ?? undefined;
+  }
+
+  async takeSession(id: string): Promise<string | undefined> {
+    // GETDEL is atomic: of two nodes resuming the same session, one gets it.
+    return (await this.#connected().getDel(KEY.session(id))) ?? undefined;
+  }
+
+  async dropSession(id: string): Promise<void> {
+    await this.#connected().del(KEY.session(id));
+  }
+
   async close(node: string): Promise<void> {
     try {
       if (this.#writer?.isReady === true) await this.#writer.multi().del(KEY.node(node)).sRem(KEY.nodes, node).exec();
@@ -139,7 +173,7 @@ export class RedisBroker implements Broker {
   async #trimmedPast(offset: string): Promise<boolean> {
     if (offset === LOG_START) return false;
     const [first] = (await this.#writer!.xRange(KEY.log, '-', '+', { COUNT: 1 })) ?? [];
-    return first !== undefined && compareIds(first.id, offset) > 0;
+    return first !== undefined && compareOffsets(first.id, offset) > 0;
   }
 }
 
@@ -160,11 +194,4 @@ interface RawEntry {
 
 function toEntry(raw: RawEntry): LogEntry {
   return { offset: raw.id, node: raw.message.n ?? '', seq: Number(raw.message.s), body: raw.message.m ?? '' };
-}
-
-/** Orders two stream ids (`ms-seq`). */
-export function compareIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split('-').map(Number) as [number, number];
-  const [bMs, bSeq] = b.split('-').map(Number) as [number, number];
-  return aMs - bMs || aSeq - bSeq;
 }

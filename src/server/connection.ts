@@ -11,7 +11,8 @@ import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { CLOSE_CODES } from '../protocol/constants.js';
-import { encodeEnvelope, type Envelope } from '../protocol/envelope.js';
+import { encodeEnvelope, stampSequence, type Envelope } from '../protocol/envelope.js';
+import type { LiveSession, RecoveryOutcome } from '../recovery/live-session.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { ReadThrottle } from './read-throttle.js';
 import type { RoomIndex } from './rooms.js';
@@ -37,19 +38,25 @@ export interface ConnectionContext {
   throttled?(connection: Connection, pauseMs: number): void;
   /** Set when SOCKET_METRICS is on. */
   metrics?: ServerMetrics | undefined;
+  /** Called when an authenticated connection joined or left a room (recovery saves it). */
+  sessionChanged?(connection: Connection): void;
+  /** Called when the socket has closed, before its rooms are left (recovery saves them). */
+  sessionEnded?(connection: Connection, code: number): void;
 }
 
 /** A client connection: identity, app data, rooms, and ways to talk to the client. */
 export class Connection {
-  /** Unique id: a per-process random prefix and a counter, so unique across nodes too. */
-  readonly id: string;
   /** Remote address of the socket. */
   readonly ip: string;
   /** App data; the auth handler typically fills it. */
   meta: Record<string, unknown> = {};
   /** When the last frame arrived (ms). @internal */
   lastSeen: number;
+  /** Recovery state once authenticated, with recovery on. @internal */
+  session: LiveSession | undefined;
 
+  #id: string;
+  #recovery: RecoveryOutcome | undefined;
   readonly #socket: WebSocket;
   readonly #link: EnvelopeLink;
   readonly #context: ConnectionContext;
@@ -75,7 +82,7 @@ export class Connection {
     this.#socket = socket;
     this.#link = link;
     this.#outbox = new RecordOutbox(this, context.config.maxPayload);
-    this.id = id;
+    this.#id = id;
     this.ip = ip;
     this.#context = context;
     this.lastSeen = context.now();
@@ -86,6 +93,29 @@ export class Connection {
     this.#authTimer = setTimeout(() => this.fail(new SocketError('AUTH_TIMEOUT')), authTimeout);
     this.#authTimer.unref();
     socket.on('close', (code, reason) => this.#onClose(code, reason.toString()));
+  }
+
+  /**
+   * Unique id: a per-process random prefix and a counter, so unique across nodes too. A
+   * resumed session keeps the id it had, whichever node it comes back to.
+   */
+  get id(): string {
+    return this.#id;
+  }
+
+  /**
+   * Set when the client asked to resume a session: whether it was (`{recovered: true}`:
+   * same id, rooms and meta, missed pushes replayed), or why not. Undefined for a first
+   * connection, and with recovery off.
+   */
+  get recovery(): RecoveryOutcome | undefined {
+    return this.#recovery;
+  }
+
+  /** Takes over a resumed session's id and outcome (before authentication completes). @internal */
+  resumeAs(id: string | undefined, outcome: RecoveryOutcome): void {
+    if (id !== undefined) this.#id = id;
+    this.#recovery = outcome;
   }
 
   /** Whether the auth handler has accepted this connection. */
@@ -128,7 +158,14 @@ export class Connection {
 
   /** Pushes `{request, response: data}` to the client's `client()` hook; false if not sent. */
   send(request: string, data?: unknown): boolean {
-    return this.transmit({ request, response: data ?? null });
+    let text: string;
+    try {
+      text = encodeEnvelope({ request, response: data ?? null });
+    } catch (error) {
+      this.#context.logger.warn('message not sent', { connection: this.id, request, code: (error as SocketError).code });
+      return false;
+    }
+    return this.pushText(text);
   }
 
   /**
@@ -155,12 +192,14 @@ export class Connection {
     if (this.#closeCode !== undefined) return;
     (this.#rooms ??= new Set()).add(room);
     this.#context.rooms.add(room, this);
+    if (this.#authenticated) this.#context.sessionChanged?.(this);
   }
 
   /** Removes this connection from `room`. */
   leave(room: string): void {
     this.#rooms?.delete(room);
     this.#context.rooms.remove(room, this);
+    if (this.#authenticated) this.#context.sessionChanged?.(this);
   }
 
   /** Closes the connection with `code` (default 1000) and a short reason. */
@@ -258,6 +297,27 @@ export class Connection {
     this.#context.metrics?.sent(frame, messages);
   }
 
+  /**
+   * Sends a push (`{request, response}` encoded). With recovery on, it is numbered in the
+   * session and kept until the client acknowledges it; a push to a session whose socket
+   * just died is kept too (not sent), so its resume replays it. @internal
+   */
+  pushText(text: string, coalesce = true): boolean {
+    const session = this.session;
+    if (session === undefined || session.ended) return this.transmitText(text, coalesce);
+    const seq = session.tail.add(text);
+    return this.isOpen && this.transmitText(stampSequence(text, seq), coalesce);
+  }
+
+  /** Destroys the socket at once (a resume took the session over from a dead link). @internal */
+  terminate(): void {
+    if (this.#closeCode === undefined) {
+      this.#closeCode = CLOSE_CODES.GOING_AWAY;
+      this.#closeReason = 'RESUMED_ELSEWHERE';
+    }
+    this.#socket.terminate();
+  }
+
   /** Marks the connection authenticated. @internal */
   markAuthenticated(): void {
     this.#authenticated = true;
@@ -310,6 +370,7 @@ export class Connection {
     const ownCode = this.#closeCode;
     this.#closeCode ??= code;
     this.#pending?.rejectAll(new SocketError('DISCONNECTED'));
+    this.#context.sessionEnded?.(this, ownCode ?? code);
     for (const room of this.#rooms ?? []) this.#context.rooms.remove(room, this);
     this.#rooms = undefined;
     this.#owed = undefined;

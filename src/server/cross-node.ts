@@ -55,7 +55,7 @@ export interface CrossNodeHost {
   readonly node: string;
   readonly logger: Logger;
   /** Delivers a message from another node; returns how many connections it reached. */
-  deliver(message: RelayMessage): number;
+  deliver(message: RelayMessage, entry: LogEntry): number;
   /** This node's row of the table, counted now. */
   localRecord(): NodeRecord;
 }
@@ -114,20 +114,38 @@ export class CrossNodeRelay {
     return this.#departed.has(node);
   }
 
-  /** Appends a message for the other nodes. Never throws and never waits: a failure is counted. */
-  publish(message: RelayMessage): void {
+  /**
+   * Where this node is in the log: everything up to here from other nodes was delivered
+   * (before the broker first answered: an empty epoch, which matches no log).
+   */
+  get position(): LogPosition {
+    return this.#position ?? { epoch: '', offset: LOG_START };
+  }
+
+  /** The last sequence number this node gave a message it appended. */
+  get lastSeq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Appends a message for the other nodes; returns its sequence number. Never throws and
+   * never waits: a failure is counted.
+   */
+  publish(message: RelayMessage): number {
     this.#stats.relaysSent += 1;
+    const seq = ++this.#seq;
     let body: string;
     try {
       body = encodeRelayMessage(message);
     } catch (error) {
       this.#appendFailed(error);
-      return;
+      return seq;
     }
-    this.#broker.append({ node: this.#host.node, seq: ++this.#seq, body }).then(
+    this.#broker.append({ node: this.#host.node, seq, body }).then(
       () => (this.#stats.connected = true),
       (error: unknown) => this.#appendFailed(error),
     );
+    return seq;
   }
 
   /** Publishes this node's counts soon (coalescing a burst of changes). */
@@ -214,7 +232,7 @@ export class CrossNodeRelay {
       return;
     }
     this.#stats.relaysReceived += 1;
-    const reached = this.#host.deliver(message);
+    const reached = this.#host.deliver(message, entry);
     if (message.kind === 'direct' && reached === 0) this.#stats.relaysDropped += 1;
   }
 

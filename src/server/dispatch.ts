@@ -10,10 +10,12 @@ import { SocketError } from '../errors.js';
 import type { HandlerEntry, HandlerRegistry } from '../handlers/registry.js';
 import type { Logger } from '../logger.js';
 import type { ServerMetrics } from '../metrics/server-metrics.js';
-import { AUTH_REQUEST, CLOSE_CODES, HEARTBEAT_REQUEST } from '../protocol/constants.js';
+import { AUTH_REQUEST, CLOSE_CODES, HEARTBEAT_REQUEST, RESUME_FIELD } from '../protocol/constants.js';
 import { encodeEnvelope, exceedsPayload, isAnswer, quoteName, type Envelope } from '../protocol/envelope.js';
+import { parseResumeRequest } from '../recovery/resume-token.js';
 import { invokeHandler, isPromiseLike, toWireError } from '../rpc/invoke-handler.js';
 import type { Connection } from './connection.js';
+import type { Admission, SessionRecovery } from './session-recovery.js';
 
 /** What the dispatcher needs from the server. */
 export interface DispatchContext {
@@ -28,6 +30,8 @@ export interface DispatchContext {
   accept(connection: Connection): void;
   /** Called after the auth answer is sent. */
   accepted(connection: Connection): void;
+  /** Recovery, when on: the session a connection gets at auth, and heartbeat positions. */
+  readonly recovery?: SessionRecovery | undefined;
 }
 
 /** Routes envelopes from connections to handlers. */
@@ -46,7 +50,8 @@ export class Dispatcher {
     const { request } = envelope;
     if (isAnswer(envelope)) return connection.settleAnswer(envelope);
     if (request === HEARTBEAT_REQUEST) {
-      connection.transmit({ request, ...idOf(envelope), response: true });
+      const seq = this.context.recovery?.acknowledge(connection, envelope.seq);
+      connection.transmit({ request, ...idOf(envelope), response: true, ...(seq !== undefined && { seq }) });
       return;
     }
     if (request === AUTH_REQUEST) return void this.#authenticate(connection, envelope);
@@ -112,20 +117,27 @@ export class Dispatcher {
     if (this.#authenticating.has(connection)) return this.#answerError(connection, envelope, new SocketError('AUTH_IN_PROGRESS'));
     this.#authenticating.add(connection);
     if (!this.context.config.encryption) connection.setPlaintextKeyName(this.#plaintextKeyName(envelope.data));
+    const { data, resume } = splitResume(envelope.data);
     let result: unknown;
     let failure: unknown;
+    let admission: Admission | undefined;
     try {
-      result = await invokeHandler(this.#auth, envelope.data, connection);
+      result = await invokeHandler(this.#auth, data, connection);
+      // The auth handler runs first, on every resume too, and may refuse it.
+      if (result && connection.isOpen) admission = await this.context.recovery?.admit(connection, resume);
     } catch (error) {
       failure = error;
     } finally {
       this.#authenticating.delete(connection);
     }
-    if (!connection.isOpen) return;
+    if (!connection.isOpen) return admission?.abandon();
     if (failure !== undefined || !result) return this.#refuse(connection, envelope, failure);
+    // From here to the last replayed push, synchronously: no new push can come in between.
+    const session = admission?.commit();
     connection.markAuthenticated();
     this.context.accept(connection);
-    this.#reply(connection, { request: AUTH_REQUEST, ...idOf(envelope), response: result });
+    this.#reply(connection, { request: AUTH_REQUEST, ...idOf(envelope), response: result, ...(session && { recovery: session.info }) });
+    for (const text of session?.replay ?? []) connection.pushText(text);
     this.context.accepted(connection);
   }
 
@@ -172,6 +184,16 @@ export class Dispatcher {
 
 /** How a handler call ended. */
 type Outcome = { failed: false; value: unknown } | { failed: true; error: unknown };
+
+/**
+ * Takes `resume` out of the auth data: the token is the protocol's, not the auth
+ * handler's (a handler that logs its input must not log it). `null`: present, not a token.
+ */
+function splitResume(data: unknown): { data: unknown; resume: ReturnType<typeof parseResumeRequest> | null } {
+  if (data === null || typeof data !== 'object' || !Object.hasOwn(data, RESUME_FIELD)) return { data, resume: undefined };
+  const { [RESUME_FIELD]: resume, ...rest } = data as Record<string, unknown>;
+  return { data: rest, resume: parseResumeRequest(resume) ?? null };
+}
 
 function idOf(envelope: Envelope): { id?: number } {
   return envelope.id === undefined ? {} : { id: envelope.id };

@@ -9,9 +9,20 @@ import type { Logger } from '../logger.js';
 import { encodeEnvelope } from '../protocol/envelope.js';
 import type { Broker, NodeRecord } from '../scale/broker.js';
 import type { RelayMessage } from '../scale/relay-message.js';
+import type { LocalSessionStore } from '../scale/local-session-store.js';
+import type { LogEntry, LogPosition } from '../scale/broker.js';
+import type { PushOrigin } from '../recovery/replay-plan.js';
 import type { Connection } from './connection.js';
 import { CrossNodeRelay, type AdapterStats } from './cross-node.js';
+import { HeldSessions } from './held-sessions.js';
 import type { RoomIndex } from './rooms.js';
+
+/** Where pushes are logged for other nodes, or for sessions that are away: the relay, or the local store. */
+interface PushLog {
+  publish(message: RelayMessage): number;
+  readonly position: LogPosition;
+  readonly lastSeq: number;
+}
 
 /** What the router reads from the server. */
 export interface PushRouterContext {
@@ -32,17 +43,43 @@ export interface PushTargets {
 /** Routes pushes to this node's connections and, when scaled out, to the other nodes. */
 export class PushRouter {
   #relay: CrossNodeRelay | undefined;
+  #localStore: LocalSessionStore | undefined;
+  #log: PushLog | undefined;
+  #recovery = false;
+  /** Sessions being resumed on this node. */
+  readonly holds = new HeldSessions();
 
   constructor(private readonly context: PushRouterContext) {}
+
+  /**
+   * Recovery is on: pushes that may concern a session that is away are logged (through
+   * the relay, or in `localStore` on one process), and ids may belong to any node.
+   */
+  enableRecovery(localStore: LocalSessionStore | undefined): void {
+    this.#recovery = true;
+    this.#localStore = localStore;
+    this.#log ??= localStore;
+  }
+
+  /** Where this node is in the push log, and its last sequence number there. */
+  cursor(): { node: string; position: LogPosition; nodeSeq: number } {
+    return { node: this.context.node, position: this.#log?.position ?? { epoch: '', offset: '0-0' }, nodeSeq: this.#log?.lastSeq ?? 0 };
+  }
+
+  /** Whether `node` is known to have left (it dropped out of the live-node table). */
+  isGone(node: string): boolean {
+    return this.#relay?.isGone(node) ?? false;
+  }
 
   /** Starts relaying through `broker`. */
   async scaleOut(broker: Broker): Promise<void> {
     this.#relay = new CrossNodeRelay(broker, {
       node: this.context.node,
       logger: this.context.logger(),
-      deliver: (message) => this.#deliverRelayed(message),
+      deliver: (message, entry) => this.#deliverRelayed(message, entry),
       localRecord: () => this.#localRecord(),
     });
+    this.#log = this.#relay;
     await this.#relay.start();
   }
 
@@ -60,12 +97,27 @@ export class PushRouter {
   sendTo(id: string, request: string, data: unknown): boolean {
     const local = this.context.clients.get(id);
     if (local !== undefined) return local.send(request, data);
-    const owner = nodeOfId(id);
-    if (this.#relay === undefined || owner === this.context.node || owner === '' || this.#relay.isGone(owner)) return false;
+    if (!this.#mayBeElsewhere(id)) return false;
     const text = this.#encodePush(request, data);
     if (text === undefined) return false;
-    this.#relay.publish({ kind: 'direct', text, id });
+    this.#logged({ kind: 'direct', text, id });
     return true;
+  }
+
+  /** Whether a push for an id not connected here may still reach it: on another node, away, or resuming. */
+  #mayBeElsewhere(id: string): boolean {
+    if (this.holds.has(id) || (this.#localStore?.hasSession(id) ?? false)) return true;
+    const owner = nodeOfId(id);
+    if (this.#relay === undefined || owner === '') return false;
+    // With recovery, a session keeps its id when it resumes on another node.
+    if (this.#recovery) return true;
+    return owner !== this.context.node && !this.#relay.isGone(owner);
+  }
+
+  /** Logs a push for other nodes and sessions that are away, and holds it for sessions resuming here. */
+  #logged(message: RelayMessage): void {
+    const seq = this.#log?.publish(message);
+    if (this.holds.size > 0) this.holds.route(message, seq === undefined ? undefined : { node: this.context.node, seq });
   }
 
   /** See `SocketServer.sendToByMeta`. */
@@ -73,9 +125,8 @@ export class PushRouter {
     const text = this.#encodePush(request, data);
     if (text === undefined) return false;
     const sent = this.#sendTextByMeta(key, value, text) > 0;
-    if (this.#relay === undefined) return sent;
-    this.#relay.publish({ kind: 'meta', text, key, value });
-    return true;
+    this.#logged({ kind: 'meta', text, key, value });
+    return this.#relay === undefined ? sent : true;
   }
 
   /** See `SocketServer.broadcast`. */
@@ -84,7 +135,7 @@ export class PushRouter {
     // Encode once; each connection only seals (encrypts) its own copy.
     const text = encodeEnvelope({ request, response: data ?? null });
     const sent = this.#broadcastText(text, targets.room, except === undefined ? undefined : new Set(except));
-    this.#relay?.publish({ kind: 'broadcast', text, room: targets.room, except });
+    if (this.#log !== undefined) this.#logged({ kind: 'broadcast', text, room: targets.room, except });
     return sent;
   }
 
@@ -103,7 +154,7 @@ export class PushRouter {
     const targets = room === undefined ? this.context.clients.values() : this.context.rooms.members(room);
     let sent = 0;
     for (const connection of targets) {
-      if (connection.authenticated && !(except?.has(connection.id) ?? false) && connection.transmitText(text, false)) sent += 1;
+      if (connection.authenticated && !(except?.has(connection.id) ?? false) && connection.pushText(text, false)) sent += 1;
     }
     return sent;
   }
@@ -111,18 +162,19 @@ export class PushRouter {
   #sendTextByMeta(key: string, value: unknown, text: string): number {
     let sent = 0;
     for (const connection of this.context.clients.values()) {
-      if (Object.hasOwn(connection.meta, key) && connection.meta[key] === value && connection.transmitText(text)) sent += 1;
+      if (Object.hasOwn(connection.meta, key) && connection.meta[key] === value && connection.pushText(text)) sent += 1;
     }
     return sent;
   }
 
   /** A push from another node, delivered here; returns how many connections it reached. */
-  #deliverRelayed(message: RelayMessage): number {
+  #deliverRelayed(message: RelayMessage, entry: LogEntry): number {
+    if (this.holds.size > 0) this.holds.route(message, { node: entry.node, seq: entry.seq, offset: entry.offset } satisfies PushOrigin);
     switch (message.kind) {
       case 'broadcast':
         return this.#broadcastText(message.text, message.room, message.except === undefined ? undefined : new Set(message.except));
       case 'direct':
-        return this.context.clients.get(message.id)?.transmitText(message.text) === true ? 1 : 0;
+        return this.context.clients.get(message.id)?.pushText(message.text) === true ? 1 : 0;
       case 'meta':
         return this.#sendTextByMeta(message.key, message.value, message.text);
     }

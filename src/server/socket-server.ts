@@ -27,6 +27,8 @@ import type { Broker } from '../scale/broker.js';
 import { createBroker } from './create-broker.js';
 import type { AdapterStats } from './cross-node.js';
 import { PushRouter } from './push-router.js';
+import { LocalSessionStore } from '../scale/local-session-store.js';
+import { SessionRecovery } from './session-recovery.js';
 import { RoomIndex } from './rooms.js';
 import { countConnections, type ServedMetrics } from '../metrics/server-metrics.js';
 import { answerHttpRoute } from './http-routes.js';
@@ -110,6 +112,7 @@ export class SocketServer {
   #allClosed: (() => void) | undefined;
   #connectionContext!: ConnectionContext;
   #brokerOption: Broker | undefined;
+  #recovery: SessionRecovery | undefined;
   readonly #pushes = new PushRouter({ clients: this.clientMap, rooms: this.#rooms, node: this.#idPrefix, logger: () => this.#logger });
 
   /**
@@ -137,6 +140,8 @@ export class SocketServer {
         this.#metrics?.rateLimitPaused();
         this.#emit('throttled', connection, pauseMs);
       },
+      sessionChanged: (connection) => this.#recovery?.changed(connection),
+      sessionEnded: (connection, code) => this.#recovery?.ended(connection, code),
     };
     if (singleton) SocketServer.instance = this;
   }
@@ -179,6 +184,17 @@ export class SocketServer {
     const { config } = this;
     if (config.metrics) await this.#startMetrics();
     this.#registry = new HandlerRegistry(await discoverHandlers(config.handlerDir, { warn: (message) => this.#logger.warn(message) }), 'server', this);
+    if (config.usingDevelopmentKey) {
+      this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key. Anyone can connect. Set a key made by `dropsocket keygen` before deploying.');
+    }
+    if (!config.encryption) {
+      this.#logger.warn('SOCKET_ENCRYPTION is off: frames, and the auth key in the auth request, travel in clear. Use it only on a trusted link.');
+    }
+    this.#psk = config.encryption ? derivePsk(config.authKey) : null;
+    this.#browserPsk = config.encryption && config.browserKey !== null ? derivePsk(config.browserKey) : null;
+    const broker = this.#brokerOption ?? (await createBroker(config, this.#logger));
+    if (broker !== undefined) await this.#pushes.scaleOut(broker);
+    if (config.recoveryWindow > 0) this.#startRecovery(broker);
     this.#dispatcher = new Dispatcher({
       config,
       logger: this.#logger,
@@ -191,17 +207,8 @@ export class SocketServer {
         this.#pushes.countsChanged();
       },
       accepted: (connection) => this.#emit('authenticated', connection),
+      recovery: this.#recovery,
     });
-    if (config.usingDevelopmentKey) {
-      this.#logger.warn('SOCKET_AUTH_KEY is not set: using the public development key. Anyone can connect. Set a key made by `dropsocket keygen` before deploying.');
-    }
-    if (!config.encryption) {
-      this.#logger.warn('SOCKET_ENCRYPTION is off: frames, and the auth key in the auth request, travel in clear. Use it only on a trusted link.');
-    }
-    this.#psk = config.encryption ? derivePsk(config.authKey) : null;
-    this.#browserPsk = config.encryption && config.browserKey !== null ? derivePsk(config.browserKey) : null;
-    const broker = this.#brokerOption ?? (await createBroker(config, this.#logger));
-    if (broker !== undefined) await this.#pushes.scaleOut(broker);
     this.#endpoint = await UpgradeEndpoint.listen({
       host: config.host,
       port: config.port,
@@ -229,6 +236,13 @@ export class SocketServer {
       adapter: () => this.adapterStats,
     });
     this.#connectionContext.metrics = this.#metrics;
+  }
+
+  /** Sessions live where the adapter keeps its log: in this process, the primary, or Redis. */
+  #startRecovery(broker: Broker | undefined): void {
+    const localStore = broker === undefined ? new LocalSessionStore(this.#idPrefix, this.config.recoveryMaxBufferedTotal) : undefined;
+    this.#pushes.enableRecovery(localStore);
+    this.#recovery = new SessionRecovery({ config: this.config, logger: this.#logger, store: (broker ?? localStore)!, localStore, pushes: this.#pushes, clients: this.clientMap });
   }
 
   #accept(ws: WebSocket, request: IncomingMessage): void {

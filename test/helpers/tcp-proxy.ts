@@ -9,16 +9,18 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   readonly #server: Server;
   readonly #pairs = new Set<[Socket, Socket]>();
+  #targetPort: number;
 
-  private constructor(server: Server) {
+  private constructor(server: Server, targetPort: number) {
     this.#server = server;
+    this.#targetPort = targetPort;
   }
 
   /** Starts a proxy forwarding to `targetPort` on loopback. */
   static async start(targetPort: number): Promise<TcpProxy> {
     const server = createServer();
-    const proxy = new TcpProxy(server);
-    server.on('connection', (downstream) => proxy.#pipe(downstream, targetPort));
+    const proxy = new TcpProxy(server, targetPort);
+    server.on('connection', (downstream) => proxy.#pipe(downstream, proxy.#targetPort));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
@@ -26,6 +28,11 @@ export class TcpProxy {
   /** The proxy's port: point clients here. */
   get port(): number {
     return (this.#server.address() as { port: number }).port;
+  }
+
+  /** New connections go to `targetPort` from now on (a load balancer sending a client to another node). */
+  retarget(targetPort: number): void {
+    this.#targetPort = targetPort;
   }
 
   /** Number of live proxied connections. */

@@ -1,6 +1,6 @@
 import QUnit from 'qunit';
 import { MAX_REQUEST_NAME_LENGTH } from '../../../src/protocol/constants.js';
-import { decodeEnvelope, encodeEnvelope, isAnswer, utf8ByteLength, type Envelope } from '../../../src/protocol/envelope.js';
+import { decodeEnvelope, encodeEnvelope, isAnswer, stampSequence, utf8ByteLength, type Envelope } from '../../../src/protocol/envelope.js';
 import { assertThrowsCode } from '../../helpers/assert-throws.js';
 
 /** An envelope whose `data` is `depth` nested arrays (the envelope object adds one level). */
@@ -160,6 +160,22 @@ QUnit.module('src/protocol/envelope', () => {
       const cyclic: Record<string, unknown> = {};
       cyclic.self = cyclic;
       assertThrowsCode(assert, () => encodeEnvelope({ request: 'x', response: cyclic }), 'HANDLER_ERROR');
+    });
+  });
+
+  QUnit.module('recovery fields', () => {
+    QUnit.test('stampSequence adds the number to an encoded push without re-encoding it', (assert) => {
+      const text = encodeEnvelope({ request: 'news', response: { a: [1, '}'] } });
+      assert.deepEqual(decodeEnvelope(stampSequence(text, 7)), { request: 'news', response: { a: [1, '}'] }, seq: 7 });
+    });
+
+    QUnit.test('seq must be a non-negative integer; recovery must be {token, epoch, seq, recovered?, reason?}', (assert) => {
+      for (const seq of [-1, 1.5, '1', null]) assertThrowsCode(assert, () => decodeEnvelope(JSON.stringify({ request: 'x', seq })), 'MALFORMED_FRAME');
+      const recovery = { token: 't', epoch: 'e', seq: 0, recovered: false, reason: 'gap' };
+      assert.deepEqual(decodeEnvelope(JSON.stringify({ request: 'auth', id: 1, response: true, recovery })).recovery, recovery);
+      for (const bad of [null, {}, { ...recovery, token: 1 }, { ...recovery, seq: -1 }, { ...recovery, recovered: 'yes' }, { ...recovery, reason: 3 }]) {
+        assertThrowsCode(assert, () => decodeEnvelope(JSON.stringify({ request: 'auth', id: 1, response: true, recovery: bad })), 'MALFORMED_FRAME');
+      }
     });
   });
 });

@@ -24,7 +24,7 @@ QUnit.module('scale/cluster-hub', () => {
 
   QUnit.test('node rows expire, and go at once when their worker exits', (assert) => {
     let now = 1000;
-    const hub = new ClusterHub(() => now);
+    const hub = new ClusterHub(0, () => now);
     const [a, b] = [peer(1), peer(2)];
     hub.add(a);
     hub.add(b);

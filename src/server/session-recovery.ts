@@ -1,0 +1,259 @@
+/**
+ * Connection-state recovery on the server: issues each authenticated connection a
+ * session (a single-use resume token, numbered pushes), saves it where the adapter keeps
+ * its log (when it changes, and as "away" when the socket drops), and resumes it when the
+ * client comes back within the window: same id, rooms and meta, missed pushes replayed in
+ * order before any new one, or `recovered: false` with the reason. docs/recovery.md.
+ *
+ *   resume: take the session -> hold its pushes here -> read the log after its position
+ *           -> (synchronously) plan, adopt id/rooms/meta, answer, replay, go live
+ */
+import type { Config } from '../config/resolve-config.js';
+import { randomResumeSecret } from '../crypto/random.js';
+import { secretsEqual } from '../crypto/secrets-equal.js';
+import type { Logger } from '../logger.js';
+import { CLOSE_CODES, RESUME_REFUSALS, type ResumeRefusal } from '../protocol/constants.js';
+import type { RecoveryInfo } from '../protocol/envelope.js';
+import { LiveSession, type RecoveryOutcome } from '../recovery/live-session.js';
+import { PushTail } from '../recovery/push-tail.js';
+import { planReplay } from '../recovery/replay-plan.js';
+import { formatResumeToken, type ResumeRequest } from '../recovery/resume-token.js';
+import { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from '../recovery/session-record.js';
+import type { LogRead, SessionStore } from '../scale/broker.js';
+import type { LocalSessionStore } from '../scale/local-session-store.js';
+import type { Connection } from './connection.js';
+import type { Hold } from './held-sessions.js';
+import type { PushRouter } from './push-router.js';
+
+/** How often a resume checks whether a session still open elsewhere was let go. */
+const STILL_OPEN_POLL_MS = 50;
+/** Records are kept past the window (as long again, from 1 s to 60 s), so a late client hears `expired`. */
+const EXPIRED_GRACE_MIN_MS = 1000;
+const EXPIRED_GRACE_MAX_MS = 60_000;
+
+/** What recovery needs from the server. */
+export interface RecoveryHost {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: SessionStore;
+  /** Set on one process: the store that also records the push history. */
+  readonly localStore: LocalSessionStore | undefined;
+  readonly pushes: PushRouter;
+  readonly clients: ReadonlyMap<string, Connection>;
+}
+
+/** The end of an auth: what the answer carries, and the pushes to replay right after it. */
+export interface Admission {
+  /** Completes it; call synchronously right before sending the auth answer. */
+  commit(): { info: RecoveryInfo; replay: readonly string[] };
+  /** The connection closed first: the session it was resuming is saved back. */
+  abandon(): void;
+}
+
+/** A resume taken from the store, its log read, its pushes held. */
+interface Pending {
+  readonly record: SessionRecord;
+  readonly clientSeq: number;
+  readonly log: LogRead;
+  readonly hold: Hold;
+}
+
+/** Recovery for one server. */
+export class SessionRecovery {
+  readonly #saving = new Set<Connection>();
+  #saveTimer: ReturnType<typeof setImmediate> | undefined;
+
+  constructor(private readonly host: RecoveryHost) {}
+
+  /** Whether sessions are saved while open (the store is shared with other nodes). */
+  get #shared(): boolean {
+    return this.host.localStore === undefined;
+  }
+
+  /**
+   * Works out a connection's session once its auth handler accepted it: a new one, or
+   * the one `request` resumes (undefined: none asked; null: asked, but not a token).
+   */
+  async admit(connection: Connection, request: ResumeRequest | null | undefined): Promise<Admission> {
+    const pending = request === null ? RESUME_REFUSALS.UNKNOWN_TOKEN : request === undefined ? undefined : await this.#prepare(request);
+    return {
+      commit: () => this.#commit(connection, pending, request?.seq ?? 0),
+      abandon: () => {
+        if (typeof pending !== 'object') return;
+        this.host.pushes.holds.release(pending.hold);
+        this.host.localStore?.resumeEnded();
+        this.#save(pending.record);
+      },
+    };
+  }
+
+  /** The client acknowledged pushes up to `seq` (heartbeat); returns the session's position. */
+  acknowledge(connection: Connection, seq: number | undefined): number | undefined {
+    const session = connection.session;
+    if (session === undefined) return undefined;
+    if (seq !== undefined) session.tail.acknowledge(seq);
+    if (this.#shared) this.#saveOpen(connection);
+    return session.tail.seq;
+  }
+
+  /** Rooms changed: saved soon (a burst of joins is one write). */
+  changed(connection: Connection): void {
+    if (!this.#shared || connection.session === undefined) return;
+    this.#saving.add(connection);
+    this.#saveTimer ??= setImmediate(() => {
+      this.#saveTimer = undefined;
+      for (const each of this.#saving) this.#saveOpen(each);
+      this.#saving.clear();
+    });
+  }
+
+  /** The socket closed: the session is saved as away, unless the close was on purpose (1000). */
+  ended(connection: Connection, code: number): void {
+    const session = connection.session;
+    if (session === undefined || session.ended) return;
+    session.ended = true;
+    this.#saving.delete(connection);
+    if (code === CLOSE_CODES.NORMAL) {
+      if (this.#shared) this.host.store.dropSession(connection.id).catch(() => {});
+      return;
+    }
+    this.#save(this.#recordOf(connection, false));
+  }
+
+  async #prepare(request: ResumeRequest): Promise<Pending | ResumeRefusal> {
+    const { id, secret } = request.token;
+    let record: SessionRecord | ResumeRefusal;
+    try {
+      record = this.#takeOver(id, secret) ?? (await this.#take(id, secret));
+    } catch (error) {
+      this.host.logger.warn('session not resumed: the adapter is unreachable', { connection: id, err: error });
+      return RESUME_REFUSALS.UNAVAILABLE;
+    }
+    if (typeof record === 'string') return record;
+    const hold = this.host.pushes.holds.hold(record);
+    this.host.localStore?.resumeStarted();
+    try {
+      const log = await this.host.store.history(record.position, this.host.config.recoveryMaxBufferedTotal);
+      return { record, clientSeq: request.seq, log, hold };
+    } catch (error) {
+      this.host.pushes.holds.release(hold);
+      this.host.localStore?.resumeEnded();
+      this.#save(record);
+      this.host.logger.warn('session not resumed: the push log could not be read', { connection: id, err: error });
+      return RESUME_REFUSALS.GAP;
+    }
+  }
+
+  /**
+   * The session is still open on this node (the client saw a dead link first): its
+   * connection is dropped and its state taken as it is now.
+   */
+  #takeOver(id: string, secret: string): SessionRecord | undefined {
+    const open = this.host.clients.get(id);
+    const session = open?.session;
+    if (open === undefined || session === undefined || session.ended || !secretsEqual(session.secret, secret)) return undefined;
+    const record = this.#recordOf(open, false);
+    session.ended = true;
+    open.terminate();
+    return record;
+  }
+
+  /** Takes the session from the store, once the node that held it has let go (or is gone). */
+  async #take(id: string, secret: string): Promise<SessionRecord | ResumeRefusal> {
+    const deadline = performance.now() + this.host.config.authTimeout / 2;
+    for (;;) {
+      const seen = decodeSessionRecord((await this.host.store.peekSession(id)) ?? '');
+      if (seen === undefined || !secretsEqual(seen.secret, secret)) return RESUME_REFUSALS.UNKNOWN_TOKEN;
+      if (seen.expiresAt < Date.now()) {
+        await this.host.store.dropSession(id);
+        return RESUME_REFUSALS.EXPIRED;
+      }
+      if (!seen.attached || this.host.pushes.isGone(seen.node)) break;
+      if (performance.now() > deadline) return RESUME_REFUSALS.STILL_CONNECTED;
+      await new Promise((resolve) => setTimeout(resolve, STILL_OPEN_POLL_MS));
+    }
+    const taken = decodeSessionRecord((await this.host.store.takeSession(id)) ?? '');
+    // Compared again: another resume may have taken it, and a new session been saved, meanwhile.
+    return taken !== undefined && secretsEqual(taken.secret, secret) ? taken : RESUME_REFUSALS.UNKNOWN_TOKEN;
+  }
+
+  #commit(connection: Connection, pending: Pending | ResumeRefusal | undefined, clientSeq: number): { info: RecoveryInfo; replay: readonly string[] } {
+    let outcome: RecoveryOutcome | undefined;
+    let replay: readonly string[] = [];
+    if (typeof pending === 'string') outcome = { recovered: false, reason: pending };
+    else if (pending !== undefined) {
+      const held = this.host.pushes.holds.release(pending.hold);
+      this.host.localStore?.resumeEnded();
+      const plan = planReplay({ ...pending, held, maxBuffered: this.host.config.recoveryMaxBuffered, now: Date.now() });
+      outcome = plan.recovered ? { recovered: true } : { recovered: false, reason: plan.reason };
+      if (plan.recovered) {
+        replay = plan.texts;
+        this.#restore(connection, pending.record);
+      }
+    }
+    const seq = outcome?.recovered === true ? clientSeq : 0;
+    connection.session = new LiveSession(randomResumeSecret(), new PushTail(this.host.config.recoveryMaxBuffered, seq));
+    if (outcome !== undefined) {
+      connection.resumeAs(outcome.recovered ? (pending as Pending).record.id : undefined, outcome);
+      this.host.logger.info(outcome.recovered ? 'session resumed' : 'session not resumed', { connection: connection.id, replayed: replay.length, reason: outcome.reason });
+    }
+    const info: RecoveryInfo = { token: formatResumeToken(connection.id, connection.session.secret), epoch: this.host.pushes.cursor().position.epoch, seq: seq + replay.length, ...outcome };
+    if (this.#shared) queueMicrotask(() => this.#saveOpen(connection));
+    return { info, replay };
+  }
+
+  /** Rooms and meta of the session; what the auth handler just set in meta wins. */
+  #restore(connection: Connection, record: SessionRecord): void {
+    connection.meta = { ...record.meta, ...connection.meta };
+    for (const room of record.rooms) connection.join(room);
+  }
+
+  #recordOf(connection: Connection, attached: boolean): SessionRecord {
+    const session = connection.session!;
+    const cursor = this.host.pushes.cursor();
+    return {
+      id: connection.id,
+      secret: session.secret,
+      rooms: [...connection.rooms],
+      meta: connection.meta,
+      seq: session.tail.seq,
+      // An open session's tail changes with every push; only the away record needs it.
+      tail: attached ? [] : session.tail.texts(),
+      position: cursor.position,
+      node: cursor.node,
+      nodeSeq: cursor.nodeSeq,
+      attached,
+      expiresAt: Date.now() + this.host.config.recoveryWindow,
+    };
+  }
+
+  /** Saves an open session if its rooms, meta or position changed since the last save. */
+  #saveOpen(connection: Connection): void {
+    const session = connection.session;
+    if (session === undefined || session.ended || !connection.isOpen) return;
+    const record = this.#recordOf(connection, true);
+    let state: string;
+    try {
+      state = JSON.stringify([record.seq, record.rooms, record.meta]);
+    } catch {
+      return;
+    }
+    if (state === session.savedState) return;
+    session.savedState = state;
+    this.#save(record);
+  }
+
+  #save(record: SessionRecord): void {
+    let text: string;
+    try {
+      text = encodeSessionRecord(record);
+    } catch (error) {
+      this.host.logger.warn('session not saved: its meta is not JSON', { connection: record.id, err: error });
+      return;
+    }
+    const window = this.host.config.recoveryWindow;
+    this.host.store.saveSession(record.id, text, window + Math.min(Math.max(window, EXPIRED_GRACE_MIN_MS), EXPIRED_GRACE_MAX_MS)).catch((error: unknown) => {
+      this.host.logger.warn('session not saved: the adapter is unreachable', { connection: record.id, err: error });
+    });
+  }
+}
