@@ -21,6 +21,7 @@ interface SessionView {
   rooms: string[];
   user: unknown;
   recovery: RecoveryOutcome | null;
+  pid: number;
 }
 
 const servers = new Set<SocketServer>();
@@ -98,7 +99,7 @@ QUnit.module('integration: recovery', (hooks) => {
     server.broadcast('news', 'after');
     await waitUntil(() => newsOf(client).includes('after'), 3000, 'the push after the resume');
     assert.deepEqual(newsOf(client), ['before', ...MISSED('away'), 'after']);
-    assert.deepEqual(await client.request('session'), { id: session.id, rooms: ['red'], user: 'ann', recovery: { recovered: true } });
+    assert.deepEqual(await client.request('session'), { id: session.id, rooms: ['red'], user: 'ann', recovery: { recovered: true }, pid: process.pid });
     assert.strictEqual(server.clientMap.get(session.id), connection, 'clientMap holds the resumed connection under its old id');
   });
 
