@@ -9,7 +9,7 @@ import QUnit from 'qunit';
 import { SocketClient, silentLogger } from '../../src/index.js';
 import type { RecoveryOutcome } from '../../src/recovery/live-session.js';
 import News from '../fixtures/handlers/scale/news.js';
-import { startRedis, type RedisProcess } from '../helpers/redis-server.js';
+import { useRedis } from '../helpers/redis-server.js';
 import { killAllServe, startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { TEST_KEY } from '../helpers/start-server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -59,6 +59,19 @@ async function countBecomes(observer: SocketClient, expected: number): Promise<v
   if (count !== expected) throw new Error(`connectionCount stayed ${count}, expected ${expected}`);
 }
 
+/**
+ * Cuts the client off and points its proxy at `port`; resolves once `observer` counts
+ * `remaining` connections (so the server has saved the session), with the client's next
+ * `reconnected` still to come.
+ */
+async function cutAndSendTo(client: SocketClient, proxy: TcpProxy, port: number, observer: SocketClient, remaining: number): Promise<{ reconnected: Promise<[RecoveryOutcome]> }> {
+  const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected', WAIT_MS);
+  proxy.retarget(port);
+  proxy.drop();
+  await countBecomes(observer, remaining);
+  return { reconnected };
+}
+
 /** Every kind of push through the `push` handler of `from`; the session gets four of them. */
 async function pushAll(from: SocketClient, id: string, tag: string): Promise<string[]> {
   await from.request('push', { payload: `${tag}:all` });
@@ -97,9 +110,7 @@ QUnit.module('e2e: recovery', (hooks) => {
     const pids = new Set([session.pid]);
     // Workers take connections in turn; a few rounds land the client on both.
     for (let round = 1; round <= 6 && pids.size < 2; round++) {
-      const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected', WAIT_MS);
-      proxy.drop();
-      await countBecomes(observer, 1);
+      const { reconnected } = await cutAndSendTo(client, proxy, serve.port, observer, 1);
       expected.push(...(await pushAll(observer, session.id, `r${round}`)));
       assert.deepEqual((await reconnected)[0], { recovered: true }, `round ${round}`);
       const now = (await client.request('session')) as SessionView;
@@ -112,15 +123,9 @@ QUnit.module('e2e: recovery', (hooks) => {
   });
 
   QUnit.module('serve processes on Redis', (redisHooks) => {
-    let redis: RedisProcess;
-    redisHooks.beforeEach(async () => {
-      redis = await startRedis();
-    });
-    redisHooks.afterEach(async () => {
-      await redis.stop();
-    });
-
-    const twoNodes = async (): Promise<[ServeProcess, ServeProcess]> => [await startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis.url }), await startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis.url })];
+    const redis = useRedis(redisHooks);
+    const node = (window = SETTINGS.SOCKET_RECOVERY_WINDOW): Promise<ServeProcess> => startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis().url, SOCKET_RECOVERY_WINDOW: window });
+    const twoNodes = async (): Promise<[ServeProcess, ServeProcess]> => [await node(), await node()];
 
     QUnit.test('cut off on node a while both nodes push, back on node b: same session, every missed push once and in order', async (assert) => {
       const [a, b] = await twoNodes();
@@ -128,10 +133,7 @@ QUnit.module('e2e: recovery', (hooks) => {
       const onA = await connect(a.port, 'a');
       const onB = await connect(b.port, 'b');
       await countBecomes(onB, 3);
-      const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected', WAIT_MS);
-      proxy.retarget(b.port);
-      proxy.drop();
-      await countBecomes(onB, 2);
+      const { reconnected } = await cutAndSendTo(client, proxy, b.port, onB, 2);
       const expected = [...(await pushAll(onA, session.id, 'a')), ...(await pushAll(onB, session.id, 'b'))];
       assert.deepEqual((await reconnected)[0], { recovered: true });
       const now = (await client.request('session')) as SessionView;
@@ -145,10 +147,7 @@ QUnit.module('e2e: recovery', (hooks) => {
       const { client, proxy, session } = await away(a.port, 800);
       const onB = await connect(b.port, 'b');
       await countBecomes(onB, 2);
-      const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected', WAIT_MS);
-      proxy.retarget(b.port);
-      proxy.drop();
-      await countBecomes(onB, 1);
+      const { reconnected } = await cutAndSendTo(client, proxy, b.port, onB, 1);
       a.child.kill('SIGKILL');
       await a.exited();
       const expected = await pushAll(onB, session.id, 'b');
@@ -159,8 +158,8 @@ QUnit.module('e2e: recovery', (hooks) => {
     });
 
     QUnit.test('after the window of the node that saved it: recovered false (expired), a new session', async (assert) => {
-      const b = await startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis.url });
-      const shortWindow = await startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis.url, SOCKET_RECOVERY_WINDOW: '100' });
+      const b = await node();
+      const shortWindow = await node('100');
       const { client, proxy, session } = await away(shortWindow.port, 600);
       const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected', WAIT_MS);
       proxy.retarget(b.port);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import QUnit from 'qunit';
 import { SocketClient, silentLogger } from '../../src/index.js';
 import News from '../fixtures/handlers/scale/news.js';
-import { startRedis, type RedisProcess } from '../helpers/redis-server.js';
+import { useRedis, type RedisProcess } from '../helpers/redis-server.js';
 import { killAllServe, startServe, type ServeProcess } from '../helpers/serve-process.js';
 import { TEST_KEY } from '../helpers/start-server.js';
 import { nextEvent, waitUntil } from '../helpers/wait-for.js';
@@ -134,12 +134,10 @@ QUnit.module('e2e: scale-out', (hooks) => {
   });
 
   QUnit.module('two serve processes on Redis', (redisHooks) => {
+    const useRedisProcess = useRedis(redisHooks);
     let redis: RedisProcess;
-    redisHooks.beforeEach(async () => {
-      redis = await startRedis();
-    });
-    redisHooks.afterEach(async () => {
-      await redis.stop();
+    redisHooks.beforeEach(() => {
+      redis = useRedisProcess();
     });
 
     const twoNodes = async (): Promise<[ServeProcess, ServeProcess]> => [await startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis.url }), await startServe([], { ...SETTINGS, SOCKET_ADAPTER: redis.url })];

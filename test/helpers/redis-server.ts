@@ -76,3 +76,19 @@ async function freePort(): Promise<number> {
   await once(server, 'close');
   return port;
 }
+
+/** A fresh redis-server for each test of a QUnit module (started before, killed after); call the result inside tests. */
+export function useRedis(hooks: NestedHooks): () => RedisProcess {
+  let redis: RedisProcess | undefined;
+  hooks.beforeEach(async () => {
+    redis = await startRedis();
+  });
+  hooks.afterEach(async () => {
+    await redis?.stop();
+    redis = undefined;
+  });
+  return () => {
+    if (redis === undefined) throw new Error('useRedis: no redis-server outside a test');
+    return redis;
+  };
+}
