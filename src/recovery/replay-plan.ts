@@ -86,6 +86,8 @@ export function reaches(message: RelayMessage, session: Pick<SessionRecord, 'id'
       return message.id === session.id;
     case 'meta':
       return Object.hasOwn(session.meta, message.key) && session.meta[message.key] === message.value;
+    case 'release':
+      return false;
   }
 }
 

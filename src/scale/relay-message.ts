@@ -31,8 +31,19 @@ export interface MetaMessage {
   readonly value: unknown;
 }
 
+/**
+ * Not a push: "let go of session `id`" (recovery). A client came back on another node
+ * while the node holding its connection still thinks it open (a half-open link); that
+ * node drops the connection, which saves the session as away. `text` is empty.
+ */
+export interface ReleaseMessage {
+  readonly kind: 'release';
+  readonly text: '';
+  readonly id: string;
+}
+
 /** Any cross-node message. */
-export type RelayMessage = BroadcastMessage | DirectMessage | MetaMessage;
+export type RelayMessage = BroadcastMessage | DirectMessage | MetaMessage | ReleaseMessage;
 
 const LF = '\n';
 
@@ -48,6 +59,9 @@ export function encodeRelayMessage(message: RelayMessage): string {
       break;
     case 'meta':
       header = JSON.stringify({ k: 'm', key: message.key, v: message.value });
+      break;
+    case 'release':
+      header = JSON.stringify({ k: 'r', i: message.id });
       break;
   }
   return header + LF + message.text;
@@ -71,6 +85,9 @@ export function decodeRelayMessage(body: string): RelayMessage {
     case 'm':
       if (typeof header.key !== 'string') throw new Error('relay meta key is not a string');
       return { kind: 'meta', text, key: header.key, value: header.v };
+    case 'r':
+      if (typeof header.i !== 'string') throw new Error('relay id is not a string');
+      return { kind: 'release', text: '', id: header.i };
     default:
       throw new Error(`unknown relay message kind ${JSON.stringify(header.k)}`);
   }

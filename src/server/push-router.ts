@@ -177,7 +177,25 @@ export class PushRouter {
         return this.context.clients.get(message.id)?.pushText(message.text) === true ? 1 : 0;
       case 'meta':
         return this.#sendTextByMeta(message.key, message.value, message.text);
+      case 'release':
+        return this.#release(message.id);
     }
+  }
+
+  /**
+   * Asks whichever node holds session `id` open to let go of it (a resume elsewhere
+   * proved the token; docs/recovery.md). Only the server sends it, never a client.
+   */
+  requestRelease(id: string): void {
+    this.#relay?.publish({ kind: 'release', text: '', id });
+  }
+
+  #release(id: string): number {
+    const connection = this.context.clients.get(id);
+    if (connection?.session === undefined || connection.session.ended) return 0;
+    this.context.logger().info('session resumed on another node: dropping its old link', { connection: id });
+    connection.terminate();
+    return 1;
   }
 
   #encodePush(request: string, data: unknown): string | undefined {

@@ -161,6 +161,7 @@ export class SessionRecovery {
   /** Takes the session from the store, once the node that held it has let go (or is gone). */
   async #take(id: string, secret: string): Promise<SessionRecord | ResumeRefusal> {
     const deadline = performance.now() + this.host.config.authTimeout / 2;
+    let released = false;
     for (;;) {
       const seen = decodeSessionRecord((await this.host.store.peekSession(id)) ?? '');
       if (seen === undefined || !secretsEqual(seen.secret, secret)) return RESUME_REFUSALS.UNKNOWN_TOKEN;
@@ -170,6 +171,8 @@ export class SessionRecovery {
       }
       if (!seen.attached || this.host.pushes.isGone(seen.node)) break;
       if (performance.now() > deadline) return RESUME_REFUSALS.STILL_CONNECTED;
+      if (!released) this.host.pushes.requestRelease(id);
+      released = true;
       await new Promise((resolve) => setTimeout(resolve, STILL_OPEN_POLL_MS));
     }
     const taken = decodeSessionRecord((await this.host.store.takeSession(id)) ?? '');

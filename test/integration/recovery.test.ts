@@ -35,11 +35,11 @@ async function startNode(options: SocketServerOptions = {}): Promise<SocketServe
   return server;
 }
 
-/** A client behind a proxy to `server`; reconnects after `reconnectMs`. */
-async function connectThroughProxy(server: SocketServer, reconnectMs = 150): Promise<{ client: SocketClient; proxy: TcpProxy; session: SessionView }> {
+/** A client (meta.user ann) behind a proxy to `server`; reconnects after `reconnectMs`. */
+async function connectThroughProxy(server: SocketServer, reconnectMs = 150, heartBeatInterval = 1000): Promise<{ client: SocketClient; proxy: TcpProxy; session: SessionView }> {
   const proxy = await TcpProxy.start(server.port);
   proxies.add(proxy);
-  const client = new SocketClient({ singleton: false, address: `ws://127.0.0.1:${proxy.port}`, authKey: TEST_KEY, handlerDir: HANDLERS, logger: silentLogger, authData: { user: 'ann' }, heartBeatInterval: 1000, reconnectBaseDelay: reconnectMs, reconnectMaxDelay: reconnectMs, maxReconnectAttempts: 20 });
+  const client = new SocketClient({ singleton: false, address: `ws://127.0.0.1:${proxy.port}`, authKey: TEST_KEY, handlerDir: HANDLERS, logger: silentLogger, authData: { user: 'ann' }, heartBeatInterval, reconnectBaseDelay: reconnectMs, reconnectMaxDelay: reconnectMs, maxReconnectAttempts: 20 });
   clients.add(client);
   await client.init();
   return { client, proxy, session: (await client.request('session')) as SessionView };
@@ -118,15 +118,10 @@ QUnit.module('integration: recovery', (hooks) => {
 
   QUnit.test('pushes lost in flight on a frozen link are replayed once the client notices and comes back', async (assert) => {
     const server = await startNode({ heartBeatInterval: 60 });
-    const proxy = await TcpProxy.start(server.port);
-    proxies.add(proxy);
-    const client = new SocketClient({ singleton: false, address: `ws://127.0.0.1:${proxy.port}`, authKey: TEST_KEY, handlerDir: HANDLERS, logger: silentLogger, heartBeatInterval: 60, reconnectBaseDelay: 20, reconnectMaxDelay: 20 });
-    clients.add(client);
-    await client.init();
-    const { id } = (await client.request('session')) as SessionView;
+    const { client, proxy, session } = await connectThroughProxy(server, 20, 60);
     const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected');
     proxy.freeze();
-    for (let n = 1; n <= 20; n++) server.sendTo(id, 'news', n);
+    for (let n = 1; n <= 20; n++) server.sendTo(session.id, 'news', n);
     assert.deepEqual((await reconnected)[0], { recovered: true });
     await waitUntil(() => newsOf(client).length === 20, 3000, 'twenty pushes');
     assert.deepEqual(newsOf(client), Array.from({ length: 20 }, (_, index) => index + 1));
@@ -230,5 +225,22 @@ QUnit.module('integration: recovery', (hooks) => {
     a.sendTo(session.id, 'news', 'after');
     await waitUntil(() => newsOf(client).includes('after'), 3000, 'a push from node a after the resume');
     assert.deepEqual(newsOf(client), [...MISSED('a'), ...MISSED('b'), 'after']);
+  });
+
+  QUnit.test('two nodes, a half-open link: the node still holding the session lets go when the client comes back on the other node', async (assert) => {
+    const hub = new MemoryHub();
+    const a = await startNode({ broker: hub.broker(), heartBeatInterval: 5000 });
+    const b = await startNode({ broker: hub.broker(), heartBeatInterval: 5000 });
+    const { client, proxy, session } = await connectThroughProxy(a, 20, 60);
+    const { id } = session;
+    const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected');
+    proxy.freeze();
+    proxy.retarget(b.port);
+    for (let n = 1; n <= 5; n++) a.sendTo(id, 'news', n);
+    assert.deepEqual((await reconnected)[0], { recovered: true });
+    assert.true(b.clientMap.has(id) && !a.clientMap.has(id), 'node a let go long before its own silence limit');
+    b.broadcast('news', 6);
+    await waitUntil(() => newsOf(client).length === 6, 3000, 'six pushes');
+    assert.deepEqual(newsOf(client), [1, 2, 3, 4, 5, 6], 'what was lost in the frozen link came back');
   });
 });

@@ -9,12 +9,13 @@ QUnit.module('scale/relay-message', () => {
       { kind: 'broadcast', text, room: undefined, except: undefined },
       { kind: 'direct', text, id: 'abc-1' },
       { kind: 'meta', text, key: 'user', value: { nested: [1, 2] } },
+      { kind: 'release', text: '', id: 'abc-1' },
     ];
     for (const message of messages) assert.deepEqual(decodeRelayMessage(encodeRelayMessage(message)), message, message.kind);
   });
 
   QUnit.test('refuses bodies that are not relay messages', (assert) => {
-    for (const body of ['no header', '{"k":"z"}\n{}', '{"k":"d"}\n{}', '{"k":"b","x":[1]}\n{}', 'null\n{}']) {
+    for (const body of ['no header', '{"k":"z"}\n{}', '{"k":"d"}\n{}', '{"k":"b","x":[1]}\n{}', '{"k":"r"}\n', 'null\n{}']) {
       assert.throws(() => decodeRelayMessage(body), Error, body);
     }
   });
