@@ -181,34 +181,36 @@ export class SessionRecovery {
   }
 
   #commit(connection: Connection, pending: Pending | ResumeRefusal | undefined, clientSeq: number): { info: RecoveryInfo; replay: readonly string[] } {
-    let outcome: RecoveryOutcome | undefined;
-    let replay: readonly string[] = [];
-    if (typeof pending === 'string') outcome = { recovered: false, reason: pending };
-    else if (pending !== undefined) {
-      const held = this.host.pushes.holds.release(pending.hold);
-      this.host.localStore?.resumeEnded();
-      const plan = planReplay({ ...pending, held, maxBuffered: this.host.config.recoveryMaxBuffered, now: Date.now() });
-      outcome = plan.recovered ? { recovered: true } : { recovered: false, reason: plan.reason };
-      if (plan.recovered) {
-        replay = plan.texts;
-        this.#restore(connection, pending.record);
-      }
-    }
+    const { outcome, replay } = this.#decide(connection, pending);
     const seq = outcome?.recovered === true ? clientSeq : 0;
     connection.session = new LiveSession(randomResumeSecret(), new PushTail(this.host.config.recoveryMaxBuffered, seq));
-    if (outcome !== undefined) {
-      connection.resumeAs(outcome.recovered ? (pending as Pending).record.id : undefined, outcome);
-      this.host.logger.info(outcome.recovered ? 'session resumed' : 'session not resumed', { connection: connection.id, replayed: replay.length, reason: outcome.reason });
-    }
+    if (outcome !== undefined) this.host.logger.info(outcome.recovered ? 'session resumed' : 'session not resumed', { connection: connection.id, replayed: replay.length, reason: outcome.reason });
     const info: RecoveryInfo = { token: formatResumeToken(connection.id, connection.session.secret), epoch: this.host.pushes.cursor().position.epoch, seq: seq + replay.length, ...outcome };
     if (this.#shared) queueMicrotask(() => this.#saveOpen(connection));
     return { info, replay };
   }
 
-  /** Rooms and meta of the session; what the auth handler just set in meta wins. */
-  #restore(connection: Connection, record: SessionRecord): void {
+  /** Whether the resume succeeds; if it does, the connection takes the session's id, rooms and meta. */
+  #decide(connection: Connection, pending: Pending | ResumeRefusal | undefined): { outcome?: RecoveryOutcome; replay: readonly string[] } {
+    if (pending === undefined) return { replay: [] };
+    if (typeof pending === 'string') return this.#refused(connection, pending);
+    const held = this.host.pushes.holds.release(pending.hold);
+    this.host.localStore?.resumeEnded();
+    const plan = planReplay({ ...pending, held, maxBuffered: this.host.config.recoveryMaxBuffered, now: Date.now() });
+    if (!plan.recovered) return this.#refused(connection, plan.reason);
+    const outcome = { recovered: true };
+    const { record } = pending;
+    connection.resumeAs(record.id, outcome);
+    // What the auth handler just set in meta wins: it is the identity of the auth that ran now.
     connection.meta = { ...record.meta, ...connection.meta };
     for (const room of record.rooms) connection.join(room);
+    return { outcome, replay: plan.texts };
+  }
+
+  #refused(connection: Connection, reason: ResumeRefusal): { outcome: RecoveryOutcome; replay: readonly string[] } {
+    const outcome = { recovered: false, reason };
+    connection.resumeAs(undefined, outcome);
+    return { outcome, replay: [] };
   }
 
   #recordOf(connection: Connection, attached: boolean): SessionRecord {

@@ -157,6 +157,22 @@ QUnit.module('e2e: recovery', (hooks) => {
       assert.deepEqual(await receivedExactly(client, expected), expected);
     });
 
+    QUnit.test('the node is killed with SIGKILL while its idle client is still connected: the session saved while open resumes on the other node', async (assert) => {
+      const [a, b] = await twoNodes();
+      const { client, proxy, session } = await away(a.port, 100);
+      const onB = await connect(b.port, 'b');
+      await countBecomes(onB, 2);
+      proxy.retarget(b.port);
+      const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected', WAIT_MS);
+      a.child.kill('SIGKILL');
+      // Node b waits for node a to drop out of the live-node table (about 3 s) before it takes the session.
+      assert.deepEqual((await reconnected)[0], { recovered: true });
+      const expected = await pushAll(onB, session.id, 'b');
+      const now = (await client.request('session')) as SessionView;
+      assert.deepEqual([now.id, now.rooms, now.pid], [session.id, ['red'], b.child.pid]);
+      assert.deepEqual(await receivedExactly(client, expected), expected);
+    });
+
     QUnit.test('after the window of the node that saved it: recovered false (expired), a new session', async (assert) => {
       const b = await node();
       const shortWindow = await node('100');
