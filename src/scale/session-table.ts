@@ -16,8 +16,9 @@ export class SessionTable {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Records held (expired ones not yet swept included). */
+  /** Records held. */
   get size(): number {
+    this.#sweep();
     return this.#rows.size;
   }
 

@@ -61,6 +61,8 @@ interface Pending {
 /** Recovery for one server. */
 export class SessionRecovery {
   readonly #saving = new Set<Connection>();
+  /** Saves on their way to the store, so a shutdown can wait for them. */
+  readonly #writes = new Set<Promise<void>>();
   #saveTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(private readonly host: RecoveryHost) {}
@@ -257,8 +259,18 @@ export class SessionRecovery {
       return;
     }
     const window = this.host.config.recoveryWindow;
-    this.host.store.saveSession(record.id, text, window + Math.min(Math.max(window, EXPIRED_GRACE_MIN_MS), EXPIRED_GRACE_MAX_MS)).catch((error: unknown) => {
+    const write = this.host.store.saveSession(record.id, text, window + Math.min(Math.max(window, EXPIRED_GRACE_MIN_MS), EXPIRED_GRACE_MAX_MS)).catch((error: unknown) => {
       this.host.logger.warn('session not saved: the adapter is unreachable', { connection: record.id, err: error });
     });
+    this.#writes.add(write);
+    void write.finally(() => this.#writes.delete(write));
+  }
+
+  /**
+   * Resolves when every save issued so far has settled: a server that shuts down saves its
+   * sessions as away (its clients resume on another node) before it closes the adapter.
+   */
+  async flush(): Promise<void> {
+    await Promise.all(this.#writes);
   }
 }

@@ -360,6 +360,7 @@ export class SocketServer {
     const httpClosed = this.#endpoint!.close();
     this.#endpoint!.closeIdleConnections();
     await httpClosed;
+    await this.#recovery?.flush();
     await this.#pushes.stop();
     this.#state = 'closed';
     this.#logger.info('closed');

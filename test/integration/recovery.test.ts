@@ -243,4 +243,20 @@ QUnit.module('integration: recovery', (hooks) => {
     await waitUntil(() => newsOf(client).length === 6, 3000, 'six pushes');
     assert.deepEqual(newsOf(client), [1, 2, 3, 4, 5, 6], 'what was lost in the frozen link came back');
   });
+
+  QUnit.test('two nodes, a deploy: node a shuts down (1001), its client resumes on node b with what was pushed meanwhile', async (assert) => {
+    const hub = new MemoryHub();
+    const a = await startNode({ broker: hub.broker() });
+    const b = await startNode({ broker: hub.broker() });
+    const { client, proxy, session } = await connectThroughProxy(a, 100);
+    await client.request('join', { room: 'red' });
+    const reconnected = nextEvent<[RecoveryOutcome]>(client.events, 'reconnected');
+    proxy.retarget(b.port);
+    await a.close();
+    b.broadcast('news', 'during the deploy', { room: 'red' });
+    assert.deepEqual((await reconnected)[0], { recovered: true });
+    await waitUntil(() => newsOf(client).length === 1, 3000, 'the push made during the deploy');
+    assert.deepEqual(newsOf(client), ['during the deploy']);
+    assert.strictEqual(((await client.request('session')) as SessionView).id, session.id);
+  });
 });

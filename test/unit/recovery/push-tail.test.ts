@@ -29,4 +29,16 @@ QUnit.module('recovery/push-tail', () => {
     assert.deepEqual(tail.texts(), []);
     assert.strictEqual(tail.seq, 6);
   });
+
+  QUnit.test('long runs past the cap and acknowledgements in between keep exactly the newest unacknowledged pushes', (assert) => {
+    const tail = new PushTail(100);
+    for (let n = 1; n <= 5000; n++) {
+      tail.add(String(n));
+      if (n % 777 === 0) tail.acknowledge(n - 10);
+    }
+    assert.strictEqual(tail.size, 100);
+    assert.deepEqual(tail.texts(), Array.from({ length: 100 }, (_, index) => String(4901 + index)));
+    tail.acknowledge(4990);
+    assert.deepEqual(tail.texts(), Array.from({ length: 10 }, (_, index) => String(4991 + index)));
+  });
 });
