@@ -1,7 +1,8 @@
 /**
  * Connection-state recovery on the server: issues each authenticated connection a
  * session (a single-use resume token, numbered pushes), saves it where the adapter keeps
- * its log (when it changes, and as "away" when the socket drops), and resumes it when the
+ * its log (through session-saver.ts: when it changes, and as "away" when the socket
+ * drops), and resumes it when the
  * client comes back within the window: same id, rooms and meta, missed pushes replayed in
  * order before any new one, or `recovered: false` with the reason. docs/recovery.md.
  *
@@ -16,9 +17,10 @@ import { CLOSE_CODES, RESUME_REFUSALS, type ResumeRefusal } from '../protocol/co
 import type { RecoveryInfo } from '../protocol/envelope.js';
 import { LiveSession, type RecoveryOutcome } from '../recovery/live-session.js';
 import { PushTail } from '../recovery/push-tail.js';
+import { SessionSaver } from './session-saver.js';
 import { planReplay } from '../recovery/replay-plan.js';
 import { formatResumeToken, type ResumeRequest } from '../recovery/resume-token.js';
-import { decodeSessionRecord, encodeSessionRecord, type SessionRecord } from '../recovery/session-record.js';
+import { decodeSessionRecord, type SessionRecord } from '../recovery/session-record.js';
 import type { LogRead, SessionStore } from '../scale/broker.js';
 import type { LocalSessionStore } from '../scale/local-session-store.js';
 import type { Connection } from './connection.js';
@@ -27,9 +29,6 @@ import type { PushRouter } from './push-router.js';
 
 /** How often a resume checks whether a session still open elsewhere was let go. */
 const STILL_OPEN_POLL_MS = 50;
-/** Records are kept past the window (as long again, from 1 s to 60 s), so a late client hears `expired`. */
-const EXPIRED_GRACE_MIN_MS = 1000;
-const EXPIRED_GRACE_MAX_MS = 60_000;
 
 /** What recovery needs from the server. */
 export interface RecoveryHost {
@@ -60,12 +59,11 @@ interface Pending {
 
 /** Recovery for one server. */
 export class SessionRecovery {
-  readonly #saving = new Set<Connection>();
-  /** Saves on their way to the store, so a shutdown can wait for them. */
-  readonly #writes = new Set<Promise<void>>();
-  #saveTimer: ReturnType<typeof setImmediate> | undefined;
+  readonly #saver: SessionSaver;
 
-  constructor(private readonly host: RecoveryHost) {}
+  constructor(private readonly host: RecoveryHost) {
+    this.#saver = new SessionSaver({ ...host, cursor: () => host.pushes.cursor() });
+  }
 
   /** Whether sessions are saved while open (the store is shared with other nodes). */
   get #shared(): boolean {
@@ -84,7 +82,7 @@ export class SessionRecovery {
         if (typeof pending !== 'object') return;
         this.host.pushes.holds.release(pending.hold);
         this.host.localStore?.resumeEnded();
-        this.#save(pending.record);
+        this.#saver.save(pending.record);
       },
     };
   }
@@ -94,19 +92,13 @@ export class SessionRecovery {
     const session = connection.session;
     if (session === undefined) return undefined;
     if (seq !== undefined) session.tail.acknowledge(seq);
-    if (this.#shared) this.#saveOpen(connection);
+    if (this.#shared) this.#saver.saveOpen(connection);
     return session.tail.seq;
   }
 
   /** Rooms changed: saved soon (a burst of joins is one write). */
   changed(connection: Connection): void {
-    if (!this.#shared || connection.session === undefined) return;
-    this.#saving.add(connection);
-    this.#saveTimer ??= setImmediate(() => {
-      this.#saveTimer = undefined;
-      for (const each of this.#saving) this.#saveOpen(each);
-      this.#saving.clear();
-    });
+    if (this.#shared && connection.session !== undefined) this.#saver.soon(connection);
   }
 
   /** The socket closed: the session is saved as away, unless the close was on purpose (1000). */
@@ -114,12 +106,13 @@ export class SessionRecovery {
     const session = connection.session;
     if (session === undefined || session.ended) return;
     session.ended = true;
-    this.#saving.delete(connection);
-    if (code === CLOSE_CODES.NORMAL) {
-      if (this.#shared) this.host.store.dropSession(connection.id).catch(() => {});
-      return;
-    }
-    this.#save(this.#recordOf(connection, false));
+    if (code !== CLOSE_CODES.NORMAL) this.#saver.saveAway(connection);
+    else if (this.#shared) this.host.store.dropSession(connection.id).catch(() => {});
+  }
+
+  /** Resolves when every save issued so far has settled (before a shutdown closes the adapter). */
+  flush(): Promise<void> {
+    return this.#saver.flush();
   }
 
   async #prepare(request: ResumeRequest): Promise<Pending | ResumeRefusal> {
@@ -140,7 +133,7 @@ export class SessionRecovery {
     } catch (error) {
       this.host.pushes.holds.release(hold);
       this.host.localStore?.resumeEnded();
-      this.#save(record);
+      this.#saver.save(record);
       this.host.logger.warn('session not resumed: the push log could not be read', { connection: id, err: error });
       return RESUME_REFUSALS.GAP;
     }
@@ -154,7 +147,7 @@ export class SessionRecovery {
     const open = this.host.clients.get(id);
     const session = open?.session;
     if (open === undefined || session === undefined || session.ended || !secretsEqual(session.secret, secret)) return undefined;
-    const record = this.#recordOf(open, false);
+    const record = this.#saver.recordOf(open, false);
     session.ended = true;
     open.terminate();
     return record;
@@ -188,7 +181,7 @@ export class SessionRecovery {
     connection.session = new LiveSession(randomResumeSecret(), new PushTail(this.host.config.recoveryMaxBuffered, seq));
     if (outcome !== undefined) this.host.logger.info(outcome.recovered ? 'session resumed' : 'session not resumed', { connection: connection.id, replayed: replay.length, reason: outcome.reason });
     const info: RecoveryInfo = { token: formatResumeToken(connection.id, connection.session.secret), epoch: this.host.pushes.cursor().position.epoch, seq: seq + replay.length, ...outcome };
-    if (this.#shared) queueMicrotask(() => this.#saveOpen(connection));
+    if (this.#shared) queueMicrotask(() => this.#saver.saveOpen(connection));
     return { info, replay };
   }
 
@@ -215,62 +208,5 @@ export class SessionRecovery {
     return { outcome, replay: [] };
   }
 
-  #recordOf(connection: Connection, attached: boolean): SessionRecord {
-    const session = connection.session!;
-    const cursor = this.host.pushes.cursor();
-    return {
-      id: connection.id,
-      secret: session.secret,
-      rooms: [...connection.rooms],
-      meta: connection.meta,
-      seq: session.tail.seq,
-      // An open session's tail changes with every push; only the away record needs it.
-      tail: attached ? [] : session.tail.texts(),
-      position: cursor.position,
-      node: cursor.node,
-      nodeSeq: cursor.nodeSeq,
-      attached,
-      expiresAt: Date.now() + this.host.config.recoveryWindow,
-    };
-  }
 
-  /** Saves an open session if its rooms, meta or position changed since the last save. */
-  #saveOpen(connection: Connection): void {
-    const session = connection.session;
-    if (session === undefined || session.ended || !connection.isOpen) return;
-    const record = this.#recordOf(connection, true);
-    let state: string;
-    try {
-      state = JSON.stringify([record.seq, record.rooms, record.meta]);
-    } catch {
-      return;
-    }
-    if (state === session.savedState) return;
-    session.savedState = state;
-    this.#save(record);
-  }
-
-  #save(record: SessionRecord): void {
-    let text: string;
-    try {
-      text = encodeSessionRecord(record);
-    } catch (error) {
-      this.host.logger.warn('session not saved: its meta is not JSON', { connection: record.id, err: error });
-      return;
-    }
-    const window = this.host.config.recoveryWindow;
-    const write = this.host.store.saveSession(record.id, text, window + Math.min(Math.max(window, EXPIRED_GRACE_MIN_MS), EXPIRED_GRACE_MAX_MS)).catch((error: unknown) => {
-      this.host.logger.warn('session not saved: the adapter is unreachable', { connection: record.id, err: error });
-    });
-    this.#writes.add(write);
-    void write.finally(() => this.#writes.delete(write));
-  }
-
-  /**
-   * Resolves when every save issued so far has settled: a server that shuts down saves its
-   * sessions as away (its clients resume on another node) before it closes the adapter.
-   */
-  async flush(): Promise<void> {
-    await Promise.all(this.#writes);
-  }
 }
