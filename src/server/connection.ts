@@ -158,14 +158,8 @@ export class Connection {
 
   /** Pushes `{request, response: data}` to the client's `client()` hook; false if not sent. */
   send(request: string, data?: unknown): boolean {
-    let text: string;
-    try {
-      text = encodeEnvelope({ request, response: data ?? null });
-    } catch (error) {
-      this.#context.logger.warn('message not sent', { connection: this.id, request, code: (error as SocketError).code });
-      return false;
-    }
-    return this.pushText(text);
+    const text = this.#encode({ request, response: data ?? null });
+    return text !== undefined && this.pushText(text);
   }
 
   /**
@@ -256,14 +250,18 @@ export class Connection {
 
   /** Sends one envelope; false when the connection is closed or the send failed. @internal */
   transmit(envelope: Envelope): boolean {
-    let text: string;
+    const text = this.#encode(envelope);
+    return text !== undefined && this.transmitText(text);
+  }
+
+  /** The envelope as JSON text; undefined (logged) when it cannot be serialised. */
+  #encode(envelope: Envelope): string | undefined {
     try {
-      text = encodeEnvelope(envelope);
+      return encodeEnvelope(envelope);
     } catch (error) {
       this.#context.logger.warn('message not sent', { connection: this.id, request: envelope.request, code: (error as SocketError).code });
-      return false;
+      return undefined;
     }
-    return this.transmitText(text);
   }
 
   /**
