@@ -4,9 +4,9 @@
  *    kept, minus the same with recovery off, over N (each had 5 broadcasts and 1 direct
  *    push still unacknowledged, as a client cut off mid-stream has);
  * 2. server CPU per push delivery with recovery on vs off (numbered, kept in the tail):
- *    the server here, its receivers in a child process, broadcasts of the bench payload;
- *    the CPU counted is the server's push path, the synchronous `broadcast()` calls (encode,
- *    number, seal, write to each socket), so the receivers' noise stays out of it.
+ *    two servers here (on, off), their receivers in child processes, broadcasts of the bench
+ *    payload in alternating batches; the CPU counted is the servers' push path, the
+ *    synchronous `broadcast()` calls (encode, number, seal, write to each socket).
  *
  *   node --conditions=dropsocket-source --import tsx --expose-gc bench/recovery.ts [--quick]
  */
@@ -24,15 +24,14 @@ const quick = process.argv.includes('--quick');
 const SESSIONS = quick ? 500 : 2000;
 const RECEIVERS = 100;
 const BROADCASTS = quick ? 1000 : 3000;
-const ROUNDS = quick ? 5 : 9;
+const ROUNDS = quick ? 3 : 7;
 const BATCH = 100;
 
-if (process.argv[2] === 'sink') await runSink(process.argv[3]!, process.argv[4]!, process.argv[5] === 'true');
-else await main();
 
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
+  if (process.argv.includes('--cpu-only')) return void (await cpuFigures());
   await heapPerSession(0, gc); // warm-up: the first server pays for compiling and lazy state
   const memory: Record<'on' | 'off', number[]> = { on: [], off: [] };
   for (let round = 0; round < 3; round++) {
@@ -41,14 +40,69 @@ async function main(): Promise<void> {
   }
   const [off, on] = [median(memory.off), median(memory.on)];
   console.log(`memory: ${SESSIONS} sessions away, median of 3; heap per connection that left: recovery off ${fmt(off)} B, on ${fmt(on)} B; per session kept: ${fmt(on - off)} B`);
+  await cpuFigures();
+}
+
+/**
+ * CPU per push with recovery on and off. Both servers run at once in this process, each
+ * with its own receivers, and their batches alternate, so a busy machine slows both alike
+ * (rounds run one after the other differed by 20% here, on a shared 2-core machine).
+ */
+async function cpuFigures(): Promise<void> {
   for (const encryption of [true, false]) {
-    const samples: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    const [off, on] = [await Pusher.start(0, encryption), await Pusher.start(120_000, encryption)];
+    const ratios: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const mode of round % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) samples[mode].push(await cpuPerPush(mode === 'on' ? 120_000 : 0, encryption));
+      const before = [off.cpu, on.cpu];
+      for (let batch = 0; batch < BROADCASTS / BATCH; batch++) {
+        for (const pusher of batch % 2 === 0 ? [off, on] : [on, off]) await pusher.batch();
+      }
+      ratios.push((on.cpu - before[1]!) / (off.cpu - before[0]!));
     }
-    const off = median(samples.off);
-    const on = median(samples.on);
-    console.log(`cpu (encryption ${encryption ? 'on' : 'off'}): ${RECEIVERS} receivers x ${BROADCASTS} broadcasts, median of ${ROUNDS}: off ${off.toFixed(3)} us/push, on ${on.toFixed(3)} us/push, on/off ${(on / off).toFixed(3)} (${((on / off - 1) * 100).toFixed(1)}%)`);
+    const perPush = (pusher: Pusher): number => pusher.cpu / pusher.deliveries;
+    console.log(`cpu (encryption ${encryption ? 'on' : 'off'}): ${RECEIVERS} receivers, ${ROUNDS} x ${BROADCASTS} broadcasts each, batches interleaved: off ${perPush(off).toFixed(3)} us/push, on ${perPush(on).toFixed(3)} us/push, on/off ${(perPush(on) / perPush(off)).toFixed(3)}; per-round on/off: ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')} (median ${median(ratios).toFixed(3)})`);
+    await off.stop();
+    await on.stop();
+  }
+}
+
+/** A server with its receivers in a child process; counts the CPU of its broadcast calls. */
+class Pusher {
+  cpu = 0;
+  deliveries = 0;
+  #sent = 0;
+  readonly #waiting = new Map<number, () => void>();
+
+  private constructor(
+    private readonly server: SocketServer,
+    private readonly sink: ReturnType<typeof fork>,
+  ) {
+    sink.on('message', (message: { received?: number }) => this.#waiting.get(message.received ?? -1)?.());
+  }
+
+  static async start(recoveryWindow: number, encryption: boolean): Promise<Pusher> {
+    const authKey = generateAuthKey();
+    const server = await startServer(recoveryWindow, encryption, authKey);
+    const sink = fork(fileURLToPath(import.meta.url), ['sink', String(server.port), authKey, String(encryption)], { execArgv: process.execArgv.filter((arg) => arg !== '--expose-gc') });
+    await once(sink, 'message');
+    return new Pusher(server, sink);
+  }
+
+  /** One batch of broadcasts; resolves when every receiver has it. */
+  async batch(): Promise<void> {
+    const delivered = new Promise<void>((resolve) => this.#waiting.set((this.#sent + BATCH) * RECEIVERS, resolve));
+    const start = process.cpuUsage();
+    for (let n = this.#sent; n < this.#sent + BATCH; n++) this.server.broadcast(NAMES.fanout, fanoutData(n));
+    const used = process.cpuUsage(start);
+    this.cpu += used.user + used.system;
+    this.#sent += BATCH;
+    this.deliveries += BATCH * RECEIVERS;
+    await delivered;
+  }
+
+  async stop(): Promise<void> {
+    this.sink.kill();
+    await this.server.close();
   }
 }
 
@@ -87,28 +141,6 @@ async function rawClient(port: number, authKey: string): Promise<WebSocket> {
   return socket;
 }
 
-/** Server CPU (user + system, this process) per push delivered, in microseconds. */
-async function cpuPerPush(recoveryWindow: number, encryption: boolean): Promise<number> {
-  const authKey = generateAuthKey();
-  const server = await startServer(recoveryWindow, encryption, authKey);
-  const sink = fork(fileURLToPath(import.meta.url), ['sink', String(server.port), authKey, String(encryption)], { execArgv: process.execArgv.filter((arg) => arg !== '--expose-gc') });
-  const counts = new Map<number, () => void>();
-  sink.on('message', (message: { received?: number }) => counts.get(message.received ?? -1)?.());
-  await once(sink, 'message');
-  let cpu = 0;
-  for (let sent = 0; sent < BROADCASTS; sent += BATCH) {
-    const delivered = new Promise<void>((resolve) => counts.set((sent + BATCH) * RECEIVERS, resolve));
-    const start = process.cpuUsage();
-    for (let n = sent; n < sent + BATCH; n++) server.broadcast(NAMES.fanout, fanoutData(n));
-    const used = process.cpuUsage(start);
-    cpu += used.user + used.system;
-    await delivered;
-  }
-  sink.kill();
-  await server.close();
-  return cpu / (BROADCASTS * RECEIVERS);
-}
-
 /** The receivers: report when each batch has reached all of them. */
 async function runSink(port: string, authKey: string, encryption: boolean): Promise<void> {
   let received = 0;
@@ -137,3 +169,7 @@ function median(values: number[]): number {
 function fmt(bytes: number): string {
   return Math.round(bytes).toLocaleString('en');
 }
+
+// Last: the classes above must be initialised before the top-level await runs.
+if (process.argv[2] === 'sink') await runSink(process.argv[3]!, process.argv[4]!, process.argv[5] === 'true');
+else await main();
