@@ -1,8 +1,8 @@
 /**
  * What recovery costs (issue 13), on one process:
  * 1. memory per disconnected session: heap after N clients went away with their sessions
- *    kept, minus the same with recovery off, over N (each had 5 broadcasts and 1 direct
- *    push still unacknowledged, as a client cut off mid-stream has);
+ *    kept, minus the same with recovery off, over N; once with 5 broadcasts and 1 direct
+ *    push still unacknowledged each (a client cut off mid-stream), once with none;
  * 2. server CPU per push delivery with recovery on vs off (numbered, kept in the tail):
  *    two servers here (on, off), their receivers in child processes, broadcasts of the bench
  *    payload in alternating batches; the CPU counted is the servers' push path, the
@@ -16,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { SocketClient, SocketServer, generateAuthKey, silentLogger } from 'dropsocket';
 import { listenForPushes } from './load/push-sink.js';
+import { PushTail } from '../src/recovery/push-tail.js';
+import { stampSequence } from '../src/protocol/envelope.js';
 import { fanoutData, NAMES } from './lib/payload.js';
 
 const HANDLERS = fileURLToPath(new URL('./handlers', import.meta.url));
@@ -31,15 +33,19 @@ const BATCH = 100;
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
+  isolatedCost();
   if (process.argv.includes('--cpu-only')) return void (await cpuFigures());
-  await heapPerSession(0, gc); // warm-up: the first server pays for compiling and lazy state
-  const memory: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let round = 0; round < 3; round++) {
-    memory.off.push(await heapPerSession(0, gc));
-    memory.on.push(await heapPerSession(120_000, gc));
+  await heapPerSession(0, gc, true); // warm-up: the first server pays for compiling and lazy state
+  for (const pushed of [true, false]) {
+    const memory: Record<'on' | 'off', number[]> = { on: [], off: [] };
+    for (let round = 0; round < 3; round++) {
+      memory.off.push(await heapPerSession(0, gc, pushed));
+      memory.on.push(await heapPerSession(120_000, gc, pushed));
+    }
+    const [off, on] = [median(memory.off), median(memory.on)];
+    const what = pushed ? 'each with 6 unacknowledged pushes' : 'with nothing unacknowledged';
+    console.log(`memory: ${SESSIONS} sessions away, ${what}, median of 3; heap per connection that left: recovery off ${fmt(off)} B, on ${fmt(on)} B; per session kept: ${fmt(on - off)} B`);
   }
-  const [off, on] = [median(memory.off), median(memory.on)];
-  console.log(`memory: ${SESSIONS} sessions away, median of 3; heap per connection that left: recovery off ${fmt(off)} B, on ${fmt(on)} B; per session kept: ${fmt(on - off)} B`);
   await cpuFigures();
 }
 
@@ -112,15 +118,17 @@ function startServer(recoveryWindow: number, encryption: boolean, authKey: strin
 }
 
 /** Heap bytes left per connection after N authenticated connections were cut off. */
-async function heapPerSession(recoveryWindow: number, gc: () => void): Promise<number> {
+async function heapPerSession(recoveryWindow: number, gc: () => void, pushed: boolean): Promise<number> {
   const authKey = generateAuthKey();
   const server = await startServer(recoveryWindow, false, authKey);
   settle(gc);
   const before = process.memoryUsage().heapUsed;
   let sockets: WebSocket[] = [];
   for (let i = 0; i < SESSIONS; i += 100) sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, SESSIONS - i) }, () => rawClient(server.port, authKey)))));
-  for (let n = 0; n < 5; n++) server.broadcast(NAMES.fanout, fanoutData(n));
-  for (const id of server.clientMap.keys()) server.sendTo(id, NAMES.fanout, { ...fanoutData(99), id });
+  if (pushed) {
+    for (let n = 0; n < 5; n++) server.broadcast(NAMES.fanout, fanoutData(n));
+    for (const id of server.clientMap.keys()) server.sendTo(id, NAMES.fanout, { ...fanoutData(99), id });
+  }
   const gone = new Promise<void>((resolve) => server.events.on('disconnect', () => server.clientMap.size === 0 && resolve()));
   for (const socket of sockets) socket.terminate();
   await gone;
@@ -139,6 +147,32 @@ async function rawClient(port: number, authKey: string): Promise<WebSocket> {
   socket.send(JSON.stringify({ request: NAMES.auth, id: 1, data: { authKey } }));
   await once(socket, 'message');
   return socket;
+}
+
+/**
+ * The work recovery adds per delivery, alone in a loop (steadier than end to end on a busy
+ * machine): keeping the push in a full tail, and stamping its number, with the encoding
+ * to bytes that the channel does either way.
+ */
+function isolatedCost(): void {
+  const text = JSON.stringify({ request: NAMES.fanout, response: fanoutData(1) });
+  const loops = 2_000_000;
+  const tails = Array.from({ length: RECEIVERS }, () => new PushTail(1000));
+  const time = (run: (i: number) => number): number => {
+    const start = process.cpuUsage();
+    let sink = 0;
+    for (let i = 0; i < loops; i++) sink += run(i);
+    const used = process.cpuUsage(start);
+    if (sink < 0) console.log(sink);
+    return ((used.user + used.system) * 1000) / loops;
+  };
+  const samples = { plain: [] as number[], recovery: [] as number[] };
+  for (let round = 0; round < 5; round++) {
+    samples.plain.push(time(() => Buffer.byteLength(text)));
+    samples.recovery.push(time((i) => Buffer.byteLength(stampSequence(text, tails[i % RECEIVERS]!.add(text)))));
+  }
+  const [plain, recovery] = [median(samples.plain), median(samples.recovery)];
+  console.log(`isolated: encoding a push to bytes ${plain.toFixed(0)} ns; with tail + number ${recovery.toFixed(0)} ns; added ${(recovery - plain).toFixed(0)} ns per delivery`);
 }
 
 /** The receivers: report when each batch has reached all of them. */
