@@ -42,6 +42,8 @@ export interface SessionEvents {
   envelope(session: BrowserSession, envelope: Envelope): void;
   /** Called once, when the session has ended for any reason (also before `open` settles). */
   closed(session: BrowserSession, code: number, reason: string): void;
+  /** The last push number received, sent with each heartbeat (recovery on); undefined: none. */
+  position?(): number | undefined;
 }
 
 /** One open socket to the server. */
@@ -191,7 +193,9 @@ export class BrowserSession {
   }
 
   #beat(): void {
-    if (!this.send({ request: HEARTBEAT_REQUEST }) || this.#heartbeatDeadline !== undefined) return;
+    // The beat acknowledges the pushes received so far: the server stops keeping them.
+    const seq = this.#events.position?.();
+    if (!this.send({ request: HEARTBEAT_REQUEST, ...(seq !== undefined && { seq }) }) || this.#heartbeatDeadline !== undefined) return;
     this.#heartbeatDeadline = setTimeout(() => this.#drop(new SocketError('TIMEOUT', 'heartbeat not answered')), this.#settings.heartBeatTimeout);
   }
 
