@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { generateAuthKey } from 'dropsocket';
 import { killAll } from './lib/child.js';
 import { backgroundBusyPct } from './lib/proc-stat.js';
+import { median } from './report.js';
 import { withSession } from './scenarios/session.js';
 import { runClosedLoop, type LoadShape, type ThroughputFigures } from './scenarios/throughput.js';
 import type { ServerName } from './servers/start-server.js';
@@ -43,12 +44,6 @@ async function measure(server: ServerName, metrics: boolean): Promise<Run> {
     const metricsSeen = metrics ? await receivedCounter(running.target.url) : undefined;
     return { server, metrics, figures, ...(metricsSeen !== undefined && { metricsSeen }) };
   });
-}
-
-function median(numbers: number[]): number {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 const runs: Run[] = [];

@@ -95,7 +95,8 @@ const TARGETS: Array<{ text: string; scenario: Scenario; server: ServerName; key
   { text: 'plaintext unloaded p99 <= 1.5x', scenario: 'unloaded', server: 'dropsocket', key: 'p99Us', atMost: 1.5 },
 ];
 
-function median(values: number[]): number {
+/** The median of `values` (the mean of the middle two for an even count); NaN when empty. */
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length / 2;
   if (sorted.length === 0) return NaN;
@@ -157,7 +158,8 @@ export function renderTargets(medians: Medians): string {
   return rows.length === 0 ? '' : `### Targets (ratio to a baseline, same run)\n\n${table(['target', 'server', 'against', 'ratio', 'verdict'], rows)}\n`;
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A Markdown table: the first column left-aligned, the rest right-aligned. */
+export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   const align = header.map((_, index) => (index === 0 ? '---' : '---:'));
   return [line(header), line(align), ...rows.map(line)].join('\n');

@@ -14,13 +14,11 @@
  *
  * Prints Markdown tables and writes bench/results/bench-<time>.json and latest.json.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { generateAuthKey } from 'dropsocket';
 import { canPin, killAll } from './lib/child.js';
-import { backgroundBusyPct } from './lib/proc-stat.js';
+import { describeLoad, quietEnough, sourceVersion, writeResults } from './lib/run-record.js';
 import { SCENARIOS, renderTables, renderTargets, summarize, type Results, type Scenario } from './report.js';
 import { runConnectRate, type ConnectShape } from './scenarios/connect-rate.js';
 import { runCrowd, type CrowdShape } from './scenarios/crowd.js';
@@ -52,10 +50,6 @@ const QUICK: Plan = {
   connect: { warmup: 200, count: 1000, concurrency: 32 },
   crowd: { steps: [5000, 10_000], warmupConnections: 200, concurrency: 64, broadcasts: 1 },
 };
-
-/** Machine load is sampled for this long before each session; above the limit, a warning. */
-const BACKGROUND_SAMPLE_MS = 300;
-const BUSY_WARNING_PCT = 15;
 
 /** Servers of the crowd scenarios: the targets compare encrypted dropsocket with raw ws. */
 const CROWD_SERVERS: readonly ServerName[] = ['raw-ws', 'raw-wss', 'dropsocket-enc', 'socket.io'];
@@ -118,28 +112,6 @@ function parseOptions(): Options {
   return { plan, chosen: list(values.only, SCENARIOS, 'scenario'), servers, cpuProfileDir: values['cpu-prof'], rawClient: values['raw-client'] === true, waitQuietMs: Number.parseFloat(values['wait-quiet'] ?? '0') * 1000 };
 }
 
-/** The commit measured, with `+dirty` when src/ has uncommitted changes (figures go with code). */
-function sourceVersion(): string {
-  try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'config'], { encoding: 'utf8' }).trim() !== '';
-    return dirty ? `${commit}+dirty` : commit;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Samples the machine's load from others; with a wait budget, retries until it is low. */
-async function quietEnough(waitMs: number): Promise<number> {
-  const deadline = performance.now() + waitMs;
-  let busy = await backgroundBusyPct(BACKGROUND_SAMPLE_MS);
-  while (busy > BUSY_WARNING_PCT && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    busy = await backgroundBusyPct(BACKGROUND_SAMPLE_MS);
-  }
-  return busy;
-}
-
 /** `items` rotated left by `by`, so each repeat starts with a different server. */
 function rotate<T>(items: readonly T[], by: number): T[] {
   const shift = by % items.length;
@@ -185,7 +157,6 @@ async function runAll(options: Options, authKey: string): Promise<Collected> {
 async function runSession(group: Group, wanted: Set<Scenario>, name: ServerName, repeat: number, options: Options, authKey: string, collected: Collected): Promise<void> {
   const label = `[${repeat}/${options.plan.repeats}] ${[...wanted].join('+')} ${name}`;
   const background = await quietEnough(options.waitQuietMs);
-  if (background > BUSY_WARNING_PCT) process.stderr.write(`warning: other processes use ${background.toFixed(0)}% of a CPU; figures will be skewed\n`);
   const t0 = performance.now();
   const { cpuProfileDir, rawClient } = options;
   const sessionOptions: SessionOptions = { authKey, rawClient, gcOnSignal: group.gc === true, ...(cpuProfileDir !== undefined && { cpuProfileDir }) };
@@ -219,17 +190,12 @@ async function main(): Promise<void> {
   const order = SERVER_NAMES.filter((name) => options.servers.has(name));
   const failed = failures.map((f) => `- repeat ${f.repeat}, ${f.scenarios.join('+')}, ${f.server}: ${f.error.split('\n')[0]}`);
   const markdown = `${renderTables(medians, order, options.plan.repeats)}\n${renderTargets(medians)}${failed.length > 0 ? `\n### Failed sessions (left out of the medians)\n\n${failed.join('\n')}\n` : ''}`;
-  const busy = sessions.map((session) => session.backgroundPct).sort((a, b) => a - b);
-  const load = `background load before sessions (% of one CPU): median ${busy[Math.floor(busy.length / 2)] ?? 0}, max ${busy.at(-1) ?? 0}`;
+  const load = describeLoad(sessions.map((session) => session.backgroundPct));
   const machine = `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} CPUs, pinned: ${canPin()}`;
   process.stdout.write(`${markdown}\n${load}\n${machine}; source ${source}; took ${durationS.toFixed(0)} s\n`);
   const { plan } = options;
   const json = { date: new Date().toISOString(), source, node: process.version, cpu: cpus()[0]?.model, cpus: cpus().length, pinned: canPin(), argv: process.argv.slice(2), durationS, plan, sessions, results, failures, medians, markdown };
-  const dir = new URL('results/', import.meta.url);
-  mkdirSync(dir, { recursive: true });
-  const text = `${JSON.stringify(json, null, 2)}\n`;
-  writeFileSync(new URL(`bench-${json.date.replace(/[:.]/g, '-')}.json`, dir), text);
-  writeFileSync(new URL('latest.json', dir), text);
+  writeResults('bench', json);
   if (failures.length > 0) process.exitCode = 1;
 }
 

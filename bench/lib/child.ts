@@ -46,8 +46,8 @@ export interface ChildOptions {
   /** Arguments to `node`, script included. */
   nodeArgs: string[];
   env: NodeJS.ProcessEnv;
-  /** CPU to pin to, when pinning works. */
-  cpu?: number;
+  /** CPU to pin to, when pinning works; unpinned without one. */
+  cpu?: number | undefined;
   /** Open an IPC channel (the load generator). */
   ipc?: boolean;
 }
@@ -64,11 +64,17 @@ export interface Child {
 
 /** Starts a node process; stdout is piped (for the ready line), stderr kept as a short tail. */
 export function spawnNode(options: ChildOptions): Child {
+  const { nodeArgs, ...rest } = options;
+  return spawnChild({ ...rest, command: process.execPath, args: nodeArgs });
+}
+
+/** Starts any program (redis-server, say) like {@link spawnNode}: pinned, tracked, killed at the end. */
+export function spawnChild(options: Omit<ChildOptions, 'nodeArgs'> & { command: string; args: string[] }): Child {
   guard();
   const pin = options.cpu !== undefined && canPin();
-  // taskset execs node in place, so the pid is node's own: /proc/<pid> describes the server.
-  const command = pin ? 'taskset' : process.execPath;
-  const args = pin ? ['-c', String(options.cpu), process.execPath, ...options.nodeArgs] : options.nodeArgs;
+  // taskset execs the program in place, so the pid is the program's own: /proc/<pid> describes it.
+  const command = pin ? 'taskset' : options.command;
+  const args = pin ? ['-c', String(options.cpu), options.command, ...options.args] : options.args;
   const stdio = options.ipc === true ? (['ignore', 'pipe', 'pipe', 'ipc'] as const) : (['ignore', 'pipe', 'pipe'] as const);
   const child = spawn(command, args, { cwd: ROOT, env: options.env, stdio: [...stdio] });
   if (child.pid === undefined) throw new Error(`Could not start ${options.name}`);

@@ -3,7 +3,7 @@
  * /proc/<pid>/stat) and resident memory (VmRSS from /proc/<pid>/status). Linux only.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
 
@@ -26,6 +26,56 @@ export function cpuMicros(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]);
   if (!Number.isFinite(ticks)) throw new Error(`Unreadable /proc/${pid}/stat`);
   return (ticks * 1e6) / clockTicksPerSecond();
+}
+
+/** Pids of the children of every process, from the ppid field (4) of each /proc/<pid>/stat. */
+function childrenByParent(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it exited while we looked
+    }
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ', 2)[1]);
+    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  return children;
+}
+
+/**
+ * Each of `pids` and all its descendants (a `serve --workers N` primary and its workers),
+ * from one scan of /proc.
+ */
+export function processTrees(pids: readonly number[]): number[] {
+  const children = childrenByParent();
+  const all = [...pids];
+  for (let index = 0; index < all.length; index++) all.push(...(children.get(all[index]!) ?? []));
+  return all;
+}
+
+/**
+ * `read` summed over `processes` (from {@link processTrees}). A descendant that exited since
+ * the scan is skipped (its CPU time went with it; the benchmark's servers keep their workers).
+ */
+export function sumOver(processes: readonly number[], read: (pid: number) => number): number {
+  let total = 0;
+  for (const pid of processes) {
+    try {
+      total += read(pid);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ESRCH') throw error;
+    }
+  }
+  return total;
+}
+
+/** CPU time so far of `pids` and all their descendants, summed, in microseconds. */
+export function treeCpuMicros(pids: readonly number[]): number {
+  return sumOver(processTrees(pids), cpuMicros);
 }
 
 /** Read- and write-type system calls the process has made so far (/proc/<pid>/io syscr, syscw). */

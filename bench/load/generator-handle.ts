@@ -1,4 +1,4 @@
-/** The runner's side of the load generator: start it pinned to CPU 1, send it commands. */
+/** The runner's side of the load generator: start it (pinned to CPU 1 in the main suite), send it commands. */
 import { cleanEnv, spawnNode, stopChild, waitForLine, type Child } from '../lib/child.js';
 import type { Target } from '../servers/start-server.js';
 import type { Command, ConnectResult, FanoutResult, LoopResult, Reply } from './protocol.js';
@@ -45,12 +45,16 @@ export class GeneratorHandle {
     });
   }
 
-  /** Starts a generator for `target` on `cpu`; `heapMb` raises its old-space limit (10k peers). */
-  static async start(target: Target, cpu: number, heapMb = 2048): Promise<GeneratorHandle> {
+  /**
+   * Starts a generator for `targets` (a connect names its target by index; the first by
+   * default) on `cpu`, unpinned without one; `heapMb` raises its old-space limit (10k peers).
+   */
+  static async start(targets: Target | Target[], cpu: number | undefined, heapMb = 2048): Promise<GeneratorHandle> {
+    const list = Array.isArray(targets) ? targets : [targets];
     const child = spawnNode({
-      name: `load generator (${target.protocol})`,
+      name: `load generator (${list[0]?.protocol})`,
       nodeArgs: [`--max-old-space-size=${heapMb}`, '--import', './bench/lib/child-preload.mjs', '--import', 'tsx', 'bench/load/generator.ts'],
-      env: cleanEnv({ BENCH_TARGET: JSON.stringify(target) }),
+      env: cleanEnv({ BENCH_TARGETS: JSON.stringify(list) }),
       cpu,
       ipc: true,
     });

@@ -1,13 +1,17 @@
 /** The IPC messages between the runner and the load generator (one request, one reply). */
 import type { HistogramData } from '../lib/histogram.js';
 
-/** What the runner asks the generator to do. `serverPid` lets it read the server's CPU time at the exact window edges. */
+/**
+ * What the runner asks the generator to do. `serverPids` lets it read the servers' CPU time
+ * (each with its descendants: cluster workers) at the exact window edges; `node` picks which
+ * of the generator's targets a connect goes to (the first by default).
+ */
 export type Command =
-  | { cmd: 'connect'; count: number; concurrency: number; listen: boolean; serverPid: number }
+  | { cmd: 'connect'; count: number; concurrency: number; listen: boolean; serverPids: readonly number[]; node?: number }
   | { cmd: 'loop-start'; inFlight: number }
-  | { cmd: 'measure'; serverPid: number }
+  | { cmd: 'measure'; serverPids: number[] }
   | { cmd: 'loop-stop' }
-  | { cmd: 'fanout'; seq: number; serverPid: number; timeoutMs: number }
+  | { cmd: 'fanout'; seq: number; serverPids: readonly number[]; brokerPid?: number; timeoutMs: number }
   | { cmd: 'close-all' };
 
 /** Result of `connect`: connect + handshake + auth of `count` more peers. */
@@ -30,7 +34,12 @@ export interface LoopResult {
   errors: number;
   elapsedMs: number;
   latency: HistogramData;
+  /** Summed over the server processes (a cluster primary and its workers). */
   serverCpuUs: number;
+  /** The started process's own share: the primary's, under `--workers N`. */
+  rootCpuUs: number;
+  /** How many processes the server was when the window closed (1 + its workers). */
+  serverProcesses: number;
   generatorCpuUs: number;
   /** Read- and write-type system calls the server made in the window. */
   serverReads: number;
@@ -44,6 +53,9 @@ export interface FanoutResult {
   lastMs: number;
   medianMs: number;
   serverCpuUs: number;
+  /** The broker's (redis-server's) CPU time over the same span; 0 without one. */
+  brokerCpuUs: number;
+  generatorCpuUs: number;
 }
 
 /** A command as sent, with its correlation id. */

@@ -27,7 +27,7 @@ export interface ConnectFigures {
 
 /** Runs the warm-up batch, then the measured one. */
 export async function runConnectRate(server: RunningServer, generator: GeneratorHandle, shape: ConnectShape): Promise<ConnectFigures> {
-  const base = { cmd: 'connect', concurrency: shape.concurrency, listen: false, serverPid: server.pid } as const;
+  const base = { cmd: 'connect', concurrency: shape.concurrency, listen: false, serverPids: [server.pid] } as const;
   await generator.send({ ...base, count: shape.warmup });
   const result = await generator.send({ ...base, count: shape.count });
   const latency = Histogram.from(result.latency);

@@ -10,6 +10,7 @@
  */
 import type { GeneratorHandle } from '../load/generator-handle.js';
 import { rssKib } from '../lib/proc-stat.js';
+import { median } from '../report.js';
 import type { RunningServer } from '../servers/start-server.js';
 import { sleep } from './session.js';
 
@@ -31,8 +32,18 @@ export type MemoryFigures = Record<string, number>;
 export interface FanoutFigures {
   lastMs: number;
   medianMs: number;
+  /** Summed over the servers (the nodes of a scale-out run). */
   serverCpuMs: number;
+  /** The broker's (redis-server's); 0 without one. */
+  brokerCpuMs: number;
+  generatorCpuMs: number;
   missed: number;
+}
+
+/** Whose CPU time a fan-out charges: the servers' (summed, with their workers) and the broker's. */
+export interface FanoutWatch {
+  serverPids: readonly number[];
+  brokerPid?: number;
 }
 
 /** What one crowd run measured. */
@@ -60,16 +71,11 @@ async function settledMemory(server: RunningServer): Promise<Memory> {
   return { rss: rssKib(server.pid), heapUsed: (last.heapUsed ?? NaN) / 1024, external: (last.external ?? NaN) / 1024 };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-}
-
 /** Runs the crowd against `server` (started with gcOnSignal). */
 export async function runCrowd(server: RunningServer, generator: GeneratorHandle, shape: CrowdShape): Promise<CrowdFigures> {
   let generatorRssKib = 0;
   const connect = async (count: number, listen: boolean): Promise<void> => {
-    const result = await generator.send({ cmd: 'connect', count, concurrency: shape.concurrency, listen, serverPid: server.pid });
+    const result = await generator.send({ cmd: 'connect', count, concurrency: shape.concurrency, listen, serverPids: [server.pid] });
     if (result.errors > 0) throw new Error(`${server.name}: ${result.errors} of ${count} connects failed`);
     generatorRssKib = Math.max(generatorRssKib, result.generatorRssKib);
   };
@@ -91,14 +97,15 @@ export async function runCrowd(server: RunningServer, generator: GeneratorHandle
   // The issue asks the 10k-connection generator to stay within ~2 GB; recorded to show it did.
   memory.generatorRssMiB = generatorRssKib / 1024;
   if (shape.memory) figures.memory = memory;
-  if (shape.broadcasts > 0) figures.fanout = await fanOut(server, generator, shape.broadcasts);
+  if (shape.broadcasts > 0) figures.fanout = await fanOut(generator, { serverPids: [server.pid] }, shape.broadcasts);
   return figures;
 }
 
-async function fanOut(server: RunningServer, generator: GeneratorHandle, broadcasts: number): Promise<FanoutFigures> {
+/** One warm-up broadcast, then `broadcasts` measured ones to every listening peer the generator holds. */
+export async function fanOut(generator: GeneratorHandle, watch: FanoutWatch, broadcasts: number): Promise<FanoutFigures> {
   const runs = [];
   for (let seq = 0; seq <= broadcasts; seq++) {
-    const result = await generator.send({ cmd: 'fanout', seq, serverPid: server.pid, timeoutMs: 30_000 });
+    const result = await generator.send({ cmd: 'fanout', seq, ...watch, timeoutMs: 30_000 });
     if (seq > 0) runs.push(result);
     await sleep(200);
   }
@@ -106,6 +113,8 @@ async function fanOut(server: RunningServer, generator: GeneratorHandle, broadca
     lastMs: median(runs.map((run) => run.lastMs)),
     medianMs: median(runs.map((run) => run.medianMs)),
     serverCpuMs: median(runs.map((run) => run.serverCpuUs / 1e3)),
+    brokerCpuMs: median(runs.map((run) => run.brokerCpuUs / 1e3)),
+    generatorCpuMs: median(runs.map((run) => run.generatorCpuUs / 1e3)),
     missed: Math.max(...runs.map((run) => run.expected - run.received)),
   };
 }

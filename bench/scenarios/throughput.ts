@@ -26,6 +26,10 @@ export interface ThroughputFigures {
   p999Us: number;
   maxUs: number;
   serverCpuUsPerRoundTrip: number;
+  /** The started process's share of it (the primary's, under `--workers N`; all of it otherwise). */
+  primaryCpuUsPerRoundTrip: number;
+  /** Processes the server ran as (1, or 1 + N workers). */
+  serverProcesses: number;
   /** Server CPU use in the window, in % of one core. */
   serverCpuPct: number;
   /** Generator CPU use in the window: near 100% means the generator, not the server, set the pace. */
@@ -38,11 +42,11 @@ export interface ThroughputFigures {
 
 /** Runs one closed-loop load against `server` and closes the connections afterwards. */
 export async function runClosedLoop(server: RunningServer, generator: GeneratorHandle, shape: LoadShape): Promise<ThroughputFigures> {
-  const connected = await generator.send({ cmd: 'connect', count: shape.connections, concurrency: 16, listen: false, serverPid: server.pid });
+  const connected = await generator.send({ cmd: 'connect', count: shape.connections, concurrency: 16, listen: false, serverPids: [server.pid] });
   if (connected.connected !== shape.connections) throw new Error(`${server.name}: only ${connected.connected} of ${shape.connections} connections opened`);
   await generator.send({ cmd: 'loop-start', inFlight: shape.inFlight });
   await sleep(shape.warmupMs);
-  await generator.send({ cmd: 'measure', serverPid: server.pid });
+  await generator.send({ cmd: 'measure', serverPids: [server.pid] });
   await sleep(shape.windowMs);
   const result = await generator.send({ cmd: 'loop-stop' });
   await generator.send({ cmd: 'close-all' });
@@ -55,6 +59,8 @@ export async function runClosedLoop(server: RunningServer, generator: GeneratorH
     p999Us: latency.percentileNs(0.999) / 1e3,
     maxUs: latency.maxNs / 1e3,
     serverCpuUsPerRoundTrip: result.serverCpuUs / result.count,
+    primaryCpuUsPerRoundTrip: result.rootCpuUs / result.count,
+    serverProcesses: result.serverProcesses,
     serverCpuPct: (result.serverCpuUs / 1e3 / result.elapsedMs) * 100,
     generatorCpuPct: (result.generatorCpuUs / 1e3 / result.elapsedMs) * 100,
     serverReadsPerRoundTrip: result.serverReads / result.count,

@@ -1,6 +1,6 @@
 /**
  * The servers under test, each started as its own process on 127.0.0.1 with PORT from the
- * environment, pinned to CPU 0. dropsocket runs through the real CLI (`bin/dropsocket.js
+ * environment, pinned to a CPU (CPU 0 in the main suite). dropsocket runs through the real CLI (`bin/dropsocket.js
  * serve`) with the settings of issue #5; the baselines are bench/servers/*.ts.
  */
 import { createServer } from 'node:net';
@@ -27,13 +27,13 @@ export interface Target {
 /** Options for one server start. */
 export interface StartOptions {
   authKey: string;
-  /** CPU to pin the server to. */
-  cpu: number;
+  /** CPU to pin the server to; unpinned without one (`--workers N` gets every core). */
+  cpu?: number | undefined;
   /** Expose gc() on SIGUSR2 (memory scenario). */
   gcOnSignal?: boolean | undefined;
   /** Write a V8 CPU profile into a folder per server under this one, on graceful exit. */
   cpuProfileDir?: string | undefined;
-  /** Extra SOCKET_* settings for a dropsocket server (SOCKET_METRICS=true, say). */
+  /** Extra SOCKET_* settings for a dropsocket server (SOCKET_METRICS=true, SOCKET_WORKERS=2, a SOCKET_ADAPTER). */
   settings?: Record<string, string> | undefined;
 }
 
@@ -93,7 +93,9 @@ export async function startServer(name: ServerName, options: StartOptions): Prom
     pid: child.pid,
     target: { protocol, url: `${name === 'raw-wss' ? 'wss' : 'ws'}://127.0.0.1:${port}`, authKey: options.authKey, encryption },
     stderrTail: () => child.stderrTail(),
-    stop: () => stop(child, profile.length > 0),
+    // A cluster primary is stopped gracefully too: it drains its workers and exits, so no
+    // worker outlives its session and runs into the next one.
+    stop: () => stop(child, profile.length > 0 || (options.settings?.SOCKET_WORKERS ?? '1') !== '1'),
   };
 }
 
@@ -104,7 +106,7 @@ async function stop(child: Child, graceful: boolean): Promise<void> {
 }
 
 /** A port the kernel just handed out, released for the server to take. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
