@@ -4,8 +4,9 @@
  *   redis-server, against 10k on one node with the local adapter (bench/scenarios/spread-fanout.ts).
  * - `workers`: the saturated closed loop (64 connections x 16 calls in flight) against
  *   `serve --workers 2` and `--workers 1`, unpinned (the scheduler places servers and
- *   generator on both cores), and the pinned single-process `serve` of the main suite for
- *   reference. Server CPU is summed over the primary and every worker.
+ *   generator on both cores), and for reference the pinned single-process `serve` of the main
+ *   suite and `--workers 2` with both workers pinned to its CPU. Server CPU is summed over the
+ *   primary and every worker.
  *
  *   npm run bench:scale                                   both, encrypted and plaintext, 3 repeats
  *   npm run bench:scale -- --only workers --modes encrypted --repeats 5
@@ -54,13 +55,13 @@ function rowsOf(mode: Mode): Row[] {
   const encryption = mode === 'encrypted';
   const server = encryption ? 'dropsocket-enc' : 'dropsocket';
   const fanout = (nodes: number, label: string): Row => ({ scenario: 'fanout', mode, label, baseline: '1 node, local adapter', run: async (authKey, plan) => ({ ...(await runSpreadFanout({ ...plan.fanout, nodes }, authKey, encryption)) }) });
-  const workers = (label: string, count: number | undefined): Row => ({
+  const workers = (label: string, count: number | undefined, pinned = false): Row => ({
     scenario: 'workers',
     mode,
     label,
     baseline: '--workers 1, unpinned',
     run: (authKey, plan) => {
-      const options = count === undefined ? { authKey } : { authKey, pinned: false, settings: { SOCKET_WORKERS: String(count) } };
+      const options = count === undefined ? { authKey } : { authKey, pinned, settings: { SOCKET_WORKERS: String(count) } };
       return withSession(server, options, async (running, generator) => ({ ...(await runClosedLoop(running, generator, plan.saturated)) }));
     },
   });
@@ -70,6 +71,10 @@ function rowsOf(mode: Mode): Row[] {
     workers('serve, pinned (server CPU 0, generator CPU 1)', undefined),
     workers('--workers 1, unpinned', 1),
     workers('--workers 2, unpinned', 2),
+    // Both workers share CPU 0 (they inherit the primary's affinity), the generator has CPU 1:
+    // against the pinned `serve`, this separates what the cluster costs from what running
+    // three busy processes on two cores costs.
+    workers('--workers 2, pinned to CPU 0 (generator CPU 1)', 2, true),
   ];
 }
 
