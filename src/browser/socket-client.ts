@@ -46,7 +46,6 @@ export class SocketClient<Api extends SocketApi | undefined = undefined> extends
   /** The current instance, if one was constructed and not reset. */
   static instance: SocketClient | undefined;
 
-
   /** Resolved settings. */
   readonly config!: Config;
   /** Lifecycle events, typed. */
