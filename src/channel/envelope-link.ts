@@ -75,6 +75,15 @@ export class EnvelopeLink {
     return step;
   }
 
+  /**
+   * The connection has ended: the channel's keys are zeroed and freed, an unfinished
+   * handshake is dropped. Sealing throws NOT_CONNECTED from now on.
+   */
+  close(): void {
+    this.#channel?.close();
+    this.#handshake = undefined;
+  }
+
   /** The frame for one envelope. @throws SocketError when not established or not serialisable. */
   seal(envelope: Envelope): string | Buffer {
     return this.sealText(encodeEnvelope(envelope));

@@ -13,6 +13,8 @@ export interface FrameChannel {
   seal(text: string): string | Buffer;
   /** The record text of one received frame. Throws SocketError with a closeCode if refused. */
   open(frame: Buffer, isBinary: boolean): string;
+  /** The connection has ended: frees key material; seal and open may throw from now on. */
+  close(): void;
 }
 
 /** Which pre-shared key a peer proved: the service key, or the key given to web pages. */

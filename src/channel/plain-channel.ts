@@ -22,6 +22,9 @@ export class PlainChannel implements FrameChannel {
     if (!isUtf8(frame)) throw new SocketError('MALFORMED_FRAME', 'Malformed frame: not UTF-8');
     return frame.toString('utf8');
   }
+
+  /** Nothing to free. */
+  close(): void {}
 }
 
 /** With encryption off there is nothing to agree on: the channel exists from the start. */

@@ -2,7 +2,8 @@
  * The encrypted channel: each record (src/protocol/record.ts) is one binary frame `ciphertext || 16-byte tag`
  * (diagram in src/crypto/noise.ts). Frames may exceed Noise's 65535-byte message limit, up to
  * maxPayload: that limit serves length-prefixed streams, a WebSocket frame carries its own
- * length, and AES-GCM stays sound far beyond it.
+ * length, and AES-GCM stays sound far beyond it. The keys live in the transport key store
+ * (src/crypto/transport-keys.ts) until the connection ends and calls close().
  */
 import { isUtf8 } from 'node:buffer';
 import type { CipherState } from '../crypto/cipher-state.js';
@@ -23,8 +24,16 @@ export class SecureChannel implements FrameChannel {
   constructor(send: CipherState, receive: CipherState) {
     // A CipherState without a key passes data through (Noise rule): never here.
     if (!send.hasKey() || !receive.hasKey()) throw new TypeError('SecureChannel needs keyed ciphers');
+    send.storeKey();
+    receive.storeKey();
     this.#send = send;
     this.#receive = receive;
+  }
+
+  /** Zeroes and frees both keys; seal and open throw NOT_CONNECTED from now on. */
+  close(): void {
+    this.#send.releaseKey();
+    this.#receive.releaseKey();
   }
 
   /** The encrypted frame for `text`. @throws SocketError NONCE_EXHAUSTED */

@@ -110,6 +110,7 @@ export class ClientSession implements RecordSink {
     socket.on('close', (code: number, reason: Buffer) => {
       this.#closed = true;
       this.#outbox.discard();
+      this.#link.close();
       this.#stopHeartbeat();
       settle(this.earlyCloseError(code));
       this.events.closed(this, code, reason.toString());

@@ -17,6 +17,7 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { SocketError } from '../errors.js';
 import { KEY_BYTES, TAG_BYTES } from '../protocol/constants.js';
+import { releaseTransportKey, storeTransportKey, transportKeyView } from './transport-keys.js';
 
 const CIPHER = 'aes-256-gcm';
 const NONCE_BYTES = 12;
@@ -27,15 +28,24 @@ const NONCE_MAX = 2n ** 64n - 1n;
 // returning, and the first 4 bytes stay zero. A buffer per state would cost ~200 bytes on
 // each of the (many, mostly idle) connections.
 const NONCE_SCRATCH = Buffer.alloc(NONCE_BYTES);
+/** {@link CipherState.#slot} when the key is not in the transport key store. */
+const NOT_STORED = -1;
+/** {@link CipherState.#slot} once the stored key was released: the state refuses all use. */
+const RELEASED = -2;
 
 /** One direction's AEAD key and nonce counter, as Noise's CipherState. */
 export class CipherState {
   /**
-   * The key bytes (null: no key), handed to createCipheriv as they are. A KeyObject measured
+   * The key bytes (null: no key, or stored), handed to createCipheriv as they are. A KeyObject measured
    * no faster per frame (alternating A/B runs, 100-byte frames), costs several µs to build,
    * and keeps ~0.25 KB of JS and native memory on every idle connection.
    */
   #key: Buffer | null = null;
+  /**
+   * The transport key's slot (src/crypto/transport-keys.ts) once {@link storeKey} moved it
+   * there, NOT_STORED before, RELEASED after {@link releaseKey}.
+   */
+  #slot = NOT_STORED;
   // Two uint32 halves instead of a bigint: the full 64-bit range without bigint arithmetic
   // on every frame.
   #high = 0;
@@ -46,17 +56,39 @@ export class CipherState {
     if (key !== null && key.length !== KEY_BYTES) {
       throw new RangeError(`CipherState key must be ${KEY_BYTES} bytes, got ${key.length}`);
     }
+    if (this.#slot !== NOT_STORED) throw new TypeError('A transport CipherState cannot be rekeyed');
     this.#key = key;
     this.setNonce(0n);
   }
 
   /** Whether a key is set; without one, encrypt and decrypt pass data through (Noise rule). */
   hasKey(): boolean {
-    return this.#key !== null;
+    return this.#key !== null || this.#slot >= 0;
+  }
+
+  /**
+   * Moves the key into the transport key store, for a state that lives as long as its
+   * connection (the buffer handed to initializeKey is no longer referenced).
+   */
+  storeKey(): void {
+    if (this.#key === null || this.#slot !== NOT_STORED) throw new TypeError('Only a keyed, unstored CipherState can store its key');
+    this.#slot = storeTransportKey(this.#key);
+    this.#key = null;
+  }
+
+  /**
+   * Zeroes and frees the stored key when the connection ends. Every later call throws
+   * NOT_CONNECTED: the state never falls back to passing data through. Idempotent.
+   */
+  releaseKey(): void {
+    if (this.#slot >= 0) releaseTransportKey(this.#slot);
+    this.#slot = RELEASED;
+    this.#key = null;
   }
 
   /** An independent copy (same key and nonce), for a handshake prefix shared by many handshakes. */
   clone(): CipherState {
+    if (this.#slot !== NOT_STORED) throw new TypeError('A transport CipherState cannot be cloned');
     const copy = new CipherState();
     copy.#key = this.#key;
     copy.#high = this.#high;
@@ -77,7 +109,7 @@ export class CipherState {
    * @throws SocketError NONCE_EXHAUSTED once the last usable nonce has been spent.
    */
   encryptWithAd(ad: Buffer, plaintext: Buffer | string): Buffer {
-    const key = this.#key;
+    const key = this.#currentKey();
     if (key === null) return typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext;
     // No authTagLength option: GCM's default is the 16 bytes we use, and skipping the options
     // object measurably shortens the per-frame setup, the dominant cost of a frame.
@@ -96,7 +128,7 @@ export class CipherState {
    * @throws SocketError DECRYPT_FAILED on a short frame or a tag mismatch; NONCE_EXHAUSTED.
    */
   decryptWithAd(ad: Buffer, ciphertext: Buffer): Buffer {
-    const key = this.#key;
+    const key = this.#currentKey();
     if (key === null) return ciphertext;
     const nonce = this.#currentNonce();
     if (ciphertext.length < TAG_BYTES) throw new SocketError('DECRYPT_FAILED');
@@ -115,6 +147,14 @@ export class CipherState {
     }
     this.#advance();
     return plaintext;
+  }
+
+  /** The key for one call: null without a key (pass-through), a fresh view of a stored one. */
+  #currentKey(): Buffer | null {
+    const slot = this.#slot;
+    if (slot === NOT_STORED) return this.#key;
+    if (slot === RELEASED) throw new SocketError('NOT_CONNECTED', 'The channel is closed');
+    return transportKeyView(slot);
   }
 
   /** The nonce for the next call, refusing the reserved 2^64 - 1 (spec section 5.1). */

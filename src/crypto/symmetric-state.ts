@@ -86,11 +86,9 @@ export class SymmetricState {
 
   /** Split: the two transport CipherStates, initiator-to-responder first. */
   split(): [CipherState, CipherState] {
-    // The transport keys live as long as the connection: in memory of their own, not as views
-    // into HKDF output, which Buffer takes from its shared 8 KB pool (a long-lived view pins a
-    // whole pool slab; the heap snapshots of idle connections showed ~0.5 KB each).
-    const keys = Buffer.allocUnsafeSlow(2 * HASH_BYTES);
-    hkdf(this.#ck, EMPTY, 2).copy(keys);
+    // Views into HKDF output (from Buffer's shared pool) for a moment only: a SecureChannel
+    // copies them into the transport key store, where long-lived keys pin no pool slab.
+    const keys = hkdf(this.#ck, EMPTY, 2);
     const c1 = new CipherState();
     const c2 = new CipherState();
     c1.initializeKey(output(keys, 0));

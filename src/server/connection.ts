@@ -365,6 +365,7 @@ export class Connection {
     clearTimeout(this.#authTimer);
     this.#throttle?.stop();
     this.#outbox.discard();
+    this.#link.close();
     const ownCode = this.#closeCode;
     this.#closeCode ??= code;
     this.#pending?.rejectAll(new SocketError('DISCONNECTED'));

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import QUnit from 'qunit';
 import { SocketClient, SocketServer, silentLogger, type Connection, type SocketError } from '../../src/index.js';
-import { clientOptionsFor, fixtureHandlers, resetAll, startServer, TEST_KEY } from '../helpers/start-server.js';
+import { transportKeysInUse } from '../../src/crypto/transport-keys.js';
+import { clientOptionsFor, fixtureHandlers, resetAll, startExtraClient, startServer, TEST_KEY } from '../helpers/start-server.js';
 import { nextEvent, within } from '../helpers/wait-for.js';
 
 /** A TCP listener that holds a loopback port so that a SocketServer cannot take it. */
@@ -74,6 +75,18 @@ for (const encryption of [false, true]) {
         assert.strictEqual(await client.request('echo', 'again'), 'again', 'init() connects again after such a close');
       });
     }
+
+    QUnit.test('transport keys are released when connections end, on both sides, whoever closes', async (assert) => {
+      const before = transportKeysInUse();
+      const server = await startServer({ encryption });
+      const clients = await Promise.all([0, 1, 2].map(() => startExtraClient(server)));
+      assert.strictEqual(transportKeysInUse() - before, encryption ? 12 : 0, 'two keys per side per encrypted connection');
+      const first = [...server.clientMap.values()][0]!;
+      first.close();
+      await clients[1]!.close();
+      await resetAll();
+      assert.strictEqual(transportKeysInUse(), before, 'none left after the server kicked one, a client left, and shutdown closed the rest');
+    });
 
     QUnit.test('a server shutdown (1001) still reconnects', async (assert) => {
       const server = await startServer({ encryption });

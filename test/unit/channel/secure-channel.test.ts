@@ -2,6 +2,7 @@ import QUnit from 'qunit';
 import type { FrameChannel } from '../../../src/channel/frame-channel.js';
 import { SecureChannel } from '../../../src/channel/secure-channel.js';
 import { CipherState } from '../../../src/crypto/cipher-state.js';
+import { transportKeysInUse } from '../../../src/crypto/transport-keys.js';
 import { assertThrowsCode, assertThrowsType } from '../../helpers/assert-throws.js';
 import { connectChannels } from '../../helpers/channel-pair.js';
 
@@ -18,6 +19,19 @@ function sealed(channel: FrameChannel, text = MESSAGE): Buffer {
 }
 
 QUnit.module('src/channel/secure-channel', () => {
+  QUnit.test('close() zeroes and frees both keys; seal and open then throw NOT_CONNECTED instead of passing text through', (assert) => {
+    const { client, server } = connect();
+    const frame = sealed(client);
+    const inUse = transportKeysInUse();
+    server.close();
+    assert.strictEqual(transportKeysInUse(), inUse - 2, 'both of the server side\'s keys are released');
+    assertThrowsCode(assert, () => server.seal(MESSAGE), 'NOT_CONNECTED');
+    assertThrowsCode(assert, () => server.open(frame, true), 'NOT_CONNECTED');
+    server.close();
+    assert.strictEqual(transportKeysInUse(), inUse - 2, 'a second close releases nothing more');
+    client.close();
+  });
+
   QUnit.test('round-trips messages both ways as binary frames of ciphertext and a 16-byte tag', (assert) => {
     const { client, server } = connect();
     assert.true(client.encrypted);

@@ -25,6 +25,32 @@ function reference(nonce: bigint, ad: Buffer, plaintext: Buffer): string {
 }
 
 QUnit.module('src/crypto/cipher-state', () => {
+  QUnit.test('a stored key seals and opens exactly as before, and the caller\'s buffer is no longer used', (assert) => {
+    const key = Buffer.from(KEY);
+    const state = new CipherState();
+    state.initializeKey(key);
+    state.storeKey();
+    key.fill(0);
+    const ad = Buffer.from('ad');
+    assert.strictEqual(toHex(state.encryptWithAd(ad, Buffer.from('frame'))), reference(0n, ad, Buffer.from('frame')));
+    const opener = new CipherState();
+    opener.initializeKey(Buffer.from(KEY));
+    opener.storeKey();
+    assert.strictEqual(opener.decryptWithAd(ad, Buffer.from(reference(0n, ad, Buffer.from('frame')), 'hex')).toString(), 'frame');
+    state.releaseKey();
+    opener.releaseKey();
+  });
+
+  QUnit.test('a released key refuses every use with NOT_CONNECTED, never passing data through', (assert) => {
+    const state = keyed();
+    state.storeKey();
+    state.releaseKey();
+    assert.false(state.hasKey());
+    assertThrowsCode(assert, () => state.encryptWithAd(NO_AD, Buffer.from('secret')), 'NOT_CONNECTED');
+    assertThrowsCode(assert, () => state.decryptWithAd(NO_AD, Buffer.alloc(32)), 'NOT_CONNECTED');
+    assertThrowsType(assert, () => state.initializeKey(Buffer.from(KEY)), TypeError, 'cannot be rekeyed');
+  });
+
   QUnit.test('encrypts as AES-256-GCM under 4 zero bytes + a big-endian counter, then a 16-byte tag', (assert) => {
     const state = keyed();
     const ad = Buffer.from('ad');

@@ -45,7 +45,7 @@ function setup(link: Partial<EnvelopeLink>, settings: Parameters<typeof resolveC
     now: () => 0,
     closed,
   };
-  const connection = new Connection(socket as unknown as WebSocket, link as EnvelopeLink, 'c-1', '127.0.0.1', context);
+  const connection = new Connection(socket as unknown as WebSocket, { close() {}, ...link } as EnvelopeLink, 'c-1', '127.0.0.1', context);
   return { socket, connection, closed, context };
 }
 
