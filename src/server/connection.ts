@@ -5,6 +5,7 @@
 import type { WebSocket } from 'ws';
 import type { EnvelopeLink } from '../channel/envelope-link.js';
 import type { KeyName } from '../channel/frame-channel.js';
+import { ReasonedWebSocket } from '../channel/reasoned-web-socket.js';
 import { RecordOutbox } from '../channel/record-outbox.js';
 import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
@@ -32,6 +33,10 @@ export interface ConnectionContext {
   readonly logger: Logger;
   readonly rooms: RoomIndex<Connection>;
   now(): number;
+  /** Called with every frame the socket receives. */
+  received(connection: Connection, frame: Buffer, isBinary: boolean): void;
+  /** Called with the socket's `'error'` events. */
+  socketError(connection: Connection, error: Error & { code?: string }): void;
   /** Called once, when the socket has closed. */
   closed(connection: Connection, code: number, reason: string): void;
   /** Called when the rate limit pauses reading this connection, with the planned pause in ms. */
@@ -44,18 +49,27 @@ export interface ConnectionContext {
   sessionEnded?(connection: Connection, code: number): void;
 }
 
+/**
+ * The ws socket the server accepts, pointing back at its connection: one set of listener
+ * functions then serves every socket, instead of three closures (and their contexts) per
+ * connection. A class field, so the pointer sits inside the object (a property added later
+ * would cost every socket a property array). @internal
+ */
+export class ConnectionSocket extends ReasonedWebSocket {
+  connection: Connection | undefined = undefined;
+}
+
 /** A client connection: identity, app data, rooms, and ways to talk to the client. */
 export class Connection {
   /** Remote address of the socket. */
   readonly ip: string;
-  /** App data; the auth handler typically fills it. */
-  meta: Record<string, unknown> = {};
   /** When the last frame arrived (ms). @internal */
   lastSeen: number;
   /** Recovery state once authenticated, with recovery on. @internal */
   session: LiveSession | undefined;
 
   #id: string;
+  #meta: Record<string, unknown> | undefined;
   #recovery: RecoveryOutcome | undefined;
   readonly #socket: WebSocket;
   readonly #link: EnvelopeLink;
@@ -78,7 +92,7 @@ export class Connection {
   #plaintextKeyName: KeyName | undefined;
 
   /** @internal Created by the server for each accepted socket. */
-  constructor(socket: WebSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
+  constructor(socket: ConnectionSocket, link: EnvelopeLink, id: string, ip: string, context: ConnectionContext) {
     this.#socket = socket;
     this.#link = link;
     this.#outbox = new RecordOutbox(this, context.config.maxPayload);
@@ -92,7 +106,40 @@ export class Connection {
       : undefined;
     this.#authTimer = setTimeout(() => this.fail(new SocketError('AUTH_TIMEOUT')), authTimeout);
     this.#authTimer.unref();
-    socket.on('close', (code, reason) => this.#onClose(code, reason.toString()));
+    (socket as ConnectionSocket).connection = this;
+    socket.on('message', Connection.#onSocketMessage);
+    socket.on('error', Connection.#onSocketError);
+    socket.on('close', Connection.#onSocketClose);
+  }
+
+  // ws calls listeners with the socket as `this`; its types name the base class.
+  static #onSocketMessage(this: WebSocket, frame: Buffer, isBinary: boolean): void {
+    const connection = (this as ConnectionSocket).connection!;
+    connection.#context.received(connection, frame, isBinary);
+  }
+
+  static #onSocketError(this: WebSocket, error: Error & { code?: string }): void {
+    const connection = (this as ConnectionSocket).connection!;
+    connection.#context.socketError(connection, error);
+  }
+
+  static #onSocketClose(this: WebSocket, code: number, reason: Buffer): void {
+    (this as ConnectionSocket).connection!.#onClose(code, reason.toString());
+  }
+
+  /** App data; the auth handler typically fills it. */
+  get meta(): Record<string, unknown> {
+    // Made on first use: most idle connections of many apps never get any.
+    return (this.#meta ??= {});
+  }
+
+  set meta(value: Record<string, unknown>) {
+    this.#meta = value;
+  }
+
+  /** The meta object if one was made: readers that must not make one (saves, meta pushes). @internal */
+  get existingMeta(): Readonly<Record<string, unknown>> | undefined {
+    return this.#meta;
   }
 
   /**

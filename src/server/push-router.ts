@@ -162,7 +162,8 @@ export class PushRouter {
   #sendTextByMeta(key: string, value: unknown, text: string): number {
     let sent = 0;
     for (const connection of this.context.clients.values()) {
-      if (Object.hasOwn(connection.meta, key) && connection.meta[key] === value && connection.pushText(text)) sent += 1;
+      const meta = connection.existingMeta;
+      if (meta !== undefined && Object.hasOwn(meta, key) && meta[key] === value && connection.pushText(text)) sent += 1;
     }
     return sent;
   }

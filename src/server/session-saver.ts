@@ -55,7 +55,7 @@ export class SessionSaver {
       id: connection.id,
       secret: session.secret,
       rooms: [...connection.rooms],
-      meta: connection.meta,
+      meta: connection.existingMeta ?? {},
       seq: session.tail.seq,
       // An open session's tail changes with every push; only the away record needs it.
       tail: attached ? [] : session.tail.texts(),

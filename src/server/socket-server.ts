@@ -5,7 +5,6 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { isOversizeFrameError } from '../channel/reasoned-web-socket.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
@@ -20,7 +19,7 @@ import type { Handler } from '../handlers/handler.js';
 import { HandlerRegistry } from '../handlers/registry.js';
 import { createLogger, type Logger } from '../logger.js';
 import { CLOSE_CODES, TAG_BYTES } from '../protocol/constants.js';
-import { Connection, type ConnectionContext } from './connection.js';
+import { Connection, type ConnectionContext, type ConnectionSocket } from './connection.js';
 import { Dispatcher, InFlightCounter } from './dispatch.js';
 import { LivenessSweep } from './liveness.js';
 import type { Broker } from '../scale/broker.js';
@@ -135,6 +134,12 @@ export class SocketServer {
       logger: this.#logger,
       rooms: this.#rooms,
       now: monotonicNow,
+      received: (connection, frame, isBinary) => this.#receive(connection, frame, isBinary),
+      socketError: (connection, error) => {
+        // ws has already closed with 1009: record it as ours, so it is logged and reported.
+        if (isOversizeFrameError(error)) connection.fail(new SocketError('PAYLOAD_TOO_LARGE', `A frame exceeded maxPayload (${this.config.maxPayload} bytes)`));
+        else this.#logger.debug('socket error', { connection: connection.id, code: error.code });
+      },
       closed: (connection, code, reason) => this.#closed(connection, code, reason),
       throttled: (connection, pauseMs) => {
         this.#metrics?.rateLimitPaused();
@@ -245,18 +250,12 @@ export class SocketServer {
     this.#recovery = new SessionRecovery({ config: this.config, logger: this.#logger, store: (broker ?? localStore)!, localStore, pushes: this.#pushes, clients: this.clientMap });
   }
 
-  #accept(ws: WebSocket, request: IncomingMessage): void {
+  #accept(ws: ConnectionSocket, request: IncomingMessage): void {
     const link = new EnvelopeLink(createChannelHandshake({ role: 'server', encryption: this.config.encryption, psk: this.#psk, browserPsk: this.#browserPsk }), this.config.maxPayload);
     const id = `${this.#idPrefix}-${(this.#nextId++).toString(36)}`;
     const connection = new Connection(ws, link, id, request.socket.remoteAddress ?? '', this.#connectionContext);
     this.#connections.add(connection);
     link.start();
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(connection, data, isBinary));
-    ws.on('error', (error: Error & { code?: string }) => {
-      // ws has already closed with 1009: record it as ours, so it is logged and reported.
-      if (isOversizeFrameError(error)) connection.fail(new SocketError('PAYLOAD_TOO_LARGE', `A frame exceeded maxPayload (${this.config.maxPayload} bytes)`));
-      else this.#logger.debug('socket error', { connection: connection.id, code: error.code });
-    });
     this.#emit('connect', connection);
   }
 

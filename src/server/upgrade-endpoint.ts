@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type Server as WsServer, type WebSocket } from 'ws';
-import { ReasonedWebSocket } from '../channel/reasoned-web-socket.js';
+import { WebSocketServer, type Server as WsServer } from 'ws';
+import { ConnectionSocket } from './connection.js';
 import { SocketError } from '../errors.js';
 
 /** What the endpoint needs from the server. */
@@ -23,7 +23,7 @@ export interface UpgradeEndpointOptions {
   /** Whether one more connection may be accepted now. */
   canAccept(): boolean;
   /** Takes an upgraded connection. */
-  accept(ws: WebSocket, request: IncomingMessage): void;
+  accept(ws: ConnectionSocket, request: IncomingMessage): void;
   /** Answers a plain HTTP request the server has a route for; false leaves it to the 426. */
   respond?(request: IncomingMessage, response: ServerResponse): boolean;
 }
@@ -31,14 +31,14 @@ export interface UpgradeEndpointOptions {
 /** A listening HTTP server that upgrades to WebSocket. */
 export class UpgradeEndpoint {
   readonly #http: Server;
-  readonly #wss: WsServer<typeof ReasonedWebSocket>;
+  readonly #wss: WsServer<typeof ConnectionSocket>;
   readonly #options: UpgradeEndpointOptions;
   #port = 0;
 
   private constructor(options: UpgradeEndpointOptions) {
     this.#options = options;
     this.#wss = new WebSocketServer({
-      WebSocket: ReasonedWebSocket,
+      WebSocket: ConnectionSocket,
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,

@@ -1,12 +1,11 @@
 import { EventEmitter } from 'node:events';
 import QUnit from 'qunit';
 import sinon from 'sinon';
-import type { WebSocket } from 'ws';
 import type { EnvelopeLink } from '../../../src/channel/envelope-link.js';
 import { resolveConfig } from '../../../src/config/resolve-config.js';
 import { SocketError } from '../../../src/errors.js';
 import { silentLogger } from '../../../src/logger.js';
-import { Connection, type ConnectionContext } from '../../../src/server/connection.js';
+import { Connection, type ConnectionContext, type ConnectionSocket } from '../../../src/server/connection.js';
 import { RoomIndex } from '../../../src/server/rooms.js';
 
 /** The slice of a ws socket a Connection touches. */
@@ -43,9 +42,11 @@ function setup(link: Partial<EnvelopeLink>, settings: Parameters<typeof resolveC
     logger: silentLogger,
     rooms: new RoomIndex<Connection>(),
     now: () => 0,
+    received: sinon.spy(),
+    socketError: sinon.spy(),
     closed,
   };
-  const connection = new Connection(socket as unknown as WebSocket, { close() {}, ...link } as EnvelopeLink, 'c-1', '127.0.0.1', context);
+  const connection = new Connection(socket as unknown as ConnectionSocket, { close() {}, ...link } as EnvelopeLink, 'c-1', '127.0.0.1', context);
   return { socket, connection, closed, context };
 }
 
