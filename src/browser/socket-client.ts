@@ -7,6 +7,7 @@
 import { ClientCore, type CoreSessionEvents, type SocketClientEvents } from '../client/client-core.js';
 import type { PushHook, PushHookName, SocketApi } from '../rpc/api-types.js';
 import { resolveConfig, type Config, type ConfigOptions } from '../config/resolve-config.js';
+import { checkSameSingletonOptions } from '../config/singleton-options.js';
 import { decodeGeneratedKey } from '../crypto/generated-key.js';
 import { SocketError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -54,13 +55,22 @@ export class SocketClient<Api extends SocketApi | undefined = undefined> extends
   #logger!: Logger;
   #WebSocket: WebSocketConstructor | undefined;
   #psk: Uint8Array | null = null;
+  /** What the constructor was given: a second singleton call must ask for the same. */
+  #options: object = {};
   readonly #handlers = new Map<string, ClientHandler>();
 
-  /** @throws SocketError `CONFIG_INVALID` when a setting does not parse, or the key is not in `dropsocket keygen` form. */
+  /**
+   * @throws SocketError `CONFIG_INVALID` when a setting does not parse, the key is not in
+   * `dropsocket keygen` form, or the singleton exists with other options.
+   */
   constructor(options: SocketClientOptions = {}) {
     const singleton = options.singleton ?? true;
-    if (singleton && SocketClient.instance !== undefined) return SocketClient.instance as unknown as SocketClient<Api>;
+    if (singleton && SocketClient.instance !== undefined) {
+      checkSameSingletonOptions('SocketClient', SocketClient.instance.#options, options);
+      return SocketClient.instance as unknown as SocketClient<Api>;
+    }
     super();
+    this.#options = { ...options };
     const { handlers, WebSocket, logger, singleton: _singleton, ...settings } = options;
     // A page has no environment: code options and defaults only.
     this.config = resolveConfig(settings, {});

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { loadConfig } from '../config/load-config.js';
-import { checkSameSingletonOptions } from '../config/option-checks.js';
+import { checkSameSingletonOptions } from '../config/singleton-options.js';
 import type { Config, ConfigOptions } from '../config/resolve-config.js';
 import { derivePsk } from '../crypto/psk.js';
 import { SocketError } from '../errors.js';

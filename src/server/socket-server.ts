@@ -9,7 +9,7 @@ import { EnvelopeLink } from '../channel/envelope-link.js';
 import { isOversizeFrameError } from '../channel/reasoned-web-socket.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
 import { loadConfig } from '../config/load-config.js';
-import { checkSameSingletonOptions } from '../config/option-checks.js';
+import { checkSameSingletonOptions } from '../config/singleton-options.js';
 import type { Config, ConfigOptions } from '../config/resolve-config.js';
 import { derivePsk } from '../crypto/psk.js';
 import { randomIdPrefix } from '../crypto/random.js';

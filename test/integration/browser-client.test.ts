@@ -1,5 +1,7 @@
 import QUnit from 'qunit';
-import type { SocketError } from '../../src/browser/index.js';
+import { WebSocket } from 'ws';
+import { SocketClient, type SocketError, type WebSocketConstructor } from '../../src/browser/index.js';
+import { silentLogger } from '../../src/index.js';
 import { browserClientFor, nextClientEvent, resetBrowserClients } from '../helpers/browser-client.js';
 import { resetAll, startServer } from '../helpers/start-server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -124,6 +126,28 @@ QUnit.module('integration: browser client options', (hooks) => {
         assert.strictEqual((error as SocketError).code, 'CONFIG_INVALID', JSON.stringify(options));
       }
     }
+  });
+
+  QUnit.test('the singleton: the same options or none return it; other options throw naming the keys', async (assert) => {
+    const server = await startServer();
+    const options = { address: `ws://127.0.0.1:${server.port}`, authKey: server.config.authKey, logger: silentLogger, WebSocket: WebSocket as unknown as WebSocketConstructor };
+    const first = new SocketClient(options);
+    try {
+      assert.strictEqual(new SocketClient(), first);
+      assert.strictEqual(new SocketClient({ ...options }), first);
+      let error: SocketError | undefined;
+      try {
+        new SocketClient({ ...options, authKey: 'x'.repeat(43), requestTimeout: 5 });
+      } catch (caught) {
+        error = caught as SocketError;
+      }
+      assert.strictEqual(error?.code, 'CONFIG_INVALID');
+      assert.true(error?.message.includes('differing: authKey, requestTimeout'), error?.message);
+      assert.false(error?.message.includes(server.config.authKey), 'the key is never shown');
+    } finally {
+      await first.reset();
+    }
+    assert.strictEqual(SocketClient.instance, undefined, 'reset() clears the singleton');
   });
 
   QUnit.test('init rejects CONNECT_FAILED when nothing listens', async (assert) => {
