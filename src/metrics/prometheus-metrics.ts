@@ -10,7 +10,9 @@
  * server CPU; a scrape every few seconds costs nothing per message.
  */
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
+import type { MetricSnapshot } from './merge-snapshots.js';
 import { MetricTally } from './metric-tally.js';
+import { PROCESS_METRICS } from './process-metrics.js';
 import type { ScrapeSources, ServedMetrics } from './server-metrics.js';
 
 /** Creates the metrics of one server; `sources` are read at each scrape. */
@@ -67,6 +69,8 @@ export function createPrometheusMetrics(sources: ScrapeSources): ServedMetrics {
     name: 'dropsocket_adapter_connected',
     help: 'Whether the adapter\'s broker answered its last call (1) or not (0), by adapter.',
     labelNames: ['adapter'] as const,
+    // Across workers: 0 as soon as one of them has lost its broker.
+    aggregator: 'min',
     registers: [register],
     collect() {
       const stats = sources.adapter();
@@ -91,6 +95,18 @@ class PublishedTally extends MetricTally implements ServedMetrics {
 
   render(): Promise<string> {
     return this.#register.metrics();
+  }
+
+  async snapshot(): Promise<MetricSnapshot[]> {
+    // prom-client types `type` as its MetricType enum, whose values are these strings.
+    return (await this.#register.getMetricsAsJSON()) as unknown as MetricSnapshot[];
+  }
+
+  renderSnapshot(metrics: readonly MetricSnapshot[]): Promise<string> {
+    // The shape AggregatorRegistry.aggregate() registers: a metric whose get() is the data.
+    const register = new Registry();
+    for (const metric of metrics) register.registerMetric({ ...metric, get: () => Promise.resolve(metric) } as unknown as Metric);
+    return register.metrics();
   }
 }
 
@@ -124,30 +140,21 @@ function durationHistogram(tally: MetricTally): Metric {
   return collector as unknown as Metric;
 }
 
-/**
- * The usual process metrics, read when scraped. Not prom-client's collectDefaultMetrics:
- * its GC observer runs on every garbage collection, and a saturated server collects
- * garbage every few milliseconds (+8% server CPU per round trip on plaintext in
- * bench/metrics-overhead.ts); these cost nothing between scrapes.
- */
+/** The process figures (process-metrics.ts) as prom-client metrics, read when scraped. */
 function registerProcessMetrics(register: Registry): void {
-  const startSeconds = Math.round(Date.now() / 1000 - process.uptime());
-  const gauge = (name: string, help: string, read: () => number): void => {
-    new Gauge({ name, help, registers: [register], collect() { this.set(read()); } });
-  };
-  new Counter({
-    name: 'process_cpu_seconds_total',
-    help: 'User and system CPU time spent, in seconds.',
-    registers: [register],
-    collect() {
-      const { user, system } = process.cpuUsage();
-      this.reset();
-      this.inc((user + system) / 1e6);
-    },
-  });
-  gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
-  gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.', () => startSeconds);
-  gauge('nodejs_heap_size_total_bytes', 'V8 heap size in bytes.', () => process.memoryUsage().heapTotal);
-  gauge('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes.', () => process.memoryUsage().heapUsed);
-  gauge('nodejs_external_memory_bytes', 'Memory of C++ objects bound to JavaScript objects, in bytes.', () => process.memoryUsage().external);
+  for (const { name, help, type, aggregator, read } of PROCESS_METRICS) {
+    if (type === 'gauge') new Gauge({ name, help, aggregator, registers: [register], collect() { this.set(read()); } });
+    else {
+      new Counter({
+        name,
+        help,
+        aggregator,
+        registers: [register],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    }
+  }
 }

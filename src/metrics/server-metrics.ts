@@ -5,6 +5,7 @@
  * Prometheus implementation (prometheus-metrics.ts, which loads prom-client) is plugged in.
  */
 import type { AdapterStats } from '../server/cross-node.js';
+import type { MetricSnapshot } from './merge-snapshots.js';
 
 /** What the server reports as it runs. Every method is cheap and never throws. */
 export interface ServerMetrics {
@@ -42,10 +43,19 @@ export interface ScrapeSources {
   adapter(): AdapterStats;
 }
 
-/** A metrics implementation that can also render itself for `GET /metrics`. */
-export interface ServedMetrics extends ServerMetrics {
+/** What answers `GET /metrics`. */
+export interface MetricsEndpoint {
   readonly contentType: string;
+  /** The text; a rejection is answered 503. */
   render(): Promise<string>;
+}
+
+/** A metrics implementation that can also render itself for `GET /metrics`. */
+export interface ServedMetrics extends ServerMetrics, MetricsEndpoint {
+  /** This server's metrics as data, for a cluster primary to add up. */
+  snapshot(): Promise<MetricSnapshot[]>;
+  /** Renders metrics given as data (a whole node's) as `render()` renders this server's. */
+  renderSnapshot(metrics: readonly MetricSnapshot[]): Promise<string>;
 }
 
 /** Counts `connections` by whether they have authenticated. */

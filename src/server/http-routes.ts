@@ -3,13 +3,13 @@
  * metrics on, `GET /metrics` for Prometheus. Anything else is the endpoint's 426.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServedMetrics } from '../metrics/server-metrics.js';
+import type { MetricsEndpoint } from '../metrics/server-metrics.js';
 
 /** What the routes need from the server. */
 export interface HttpRoutesOptions {
   /** True once close() has begun: health answers 503 so a load balancer stops sending traffic. */
   isDraining(): boolean;
-  metrics: ServedMetrics | undefined;
+  metrics: MetricsEndpoint | undefined;
 }
 
 /** Answers `request` when it is one of the routes; false when it is not. */
@@ -25,7 +25,9 @@ export function answerHttpRoute(request: IncomingMessage, response: ServerRespon
     const { metrics } = options;
     metrics.render().then(
       (body) => response.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(body),
-      () => response.writeHead(500, { 'content-type': 'text/plain' }).end('metrics unavailable\n'),
+      // 503, not a partial answer: a scrape that fails is `up == 0` in Prometheus, while
+      // one worker's numbers served as the node's would read as a counter reset.
+      () => response.writeHead(503, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('metrics unavailable\n'),
     );
     return true;
   }

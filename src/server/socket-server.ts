@@ -29,7 +29,7 @@ import { PushRouter } from './push-router.js';
 import { LocalSessionStore } from '../scale/local-session-store.js';
 import { SessionRecovery } from './session-recovery.js';
 import { RoomIndex } from './rooms.js';
-import { countConnections, type ServedMetrics } from '../metrics/server-metrics.js';
+import { countConnections, type MetricsEndpoint, type ServedMetrics } from '../metrics/server-metrics.js';
 import { answerHttpRoute } from './http-routes.js';
 import { UpgradeEndpoint } from './upgrade-endpoint.js';
 
@@ -45,6 +45,8 @@ export interface SocketServerOptions extends ConfigOptions {
   singleton?: boolean;
   /** A broker instead of the one `adapter` names (the cluster worker, tests). @internal */
   broker?: Broker;
+  /** What answers `/metrics`, given this server's metrics (a cluster worker serves its node's). @internal */
+  serveMetrics?: (own: ServedMetrics) => MetricsEndpoint;
 }
 
 /** Options of {@link SocketServer.broadcast}. */
@@ -98,6 +100,8 @@ export class SocketServer {
   #endpoint: UpgradeEndpoint | undefined;
   /** Undefined with metrics off: every call site is `#metrics?.x()`, one branch and no work. */
   #metrics: ServedMetrics | undefined;
+  #metricsEndpoint: MetricsEndpoint | undefined;
+  #serveMetrics: SocketServerOptions['serveMetrics'];
   #psk: Buffer | null = null;
   #browserPsk: Buffer | null = null;
   #closing: Promise<void> | undefined;
@@ -125,8 +129,9 @@ export class SocketServer {
       return SocketServer.instance;
     }
     this.#options = { ...options };
-    const { logger, singleton: _singleton, broker, ...settings } = options;
+    const { logger, singleton: _singleton, broker, serveMetrics, ...settings } = options;
     this.#brokerOption = broker;
+    this.#serveMetrics = serveMetrics;
     this.config = loadConfig(settings);
     this.#logger = logger ?? createLogger(this.config.logLevel);
     this.#connectionContext = {
@@ -221,7 +226,7 @@ export class SocketServer {
       maxFrameBytes: config.maxPayload + (config.encryption ? TAG_BYTES : 0),
       canAccept: () => this.#state === 'listening' && this.#connections.size < config.maxConnections,
       accept: (ws, request) => this.#accept(ws, request),
-      respond: (request, response) => answerHttpRoute(request, response, { isDraining: () => this.#state === 'closing', metrics: this.#metrics }),
+      respond: (request, response) => answerHttpRoute(request, response, { isDraining: () => this.#state === 'closing', metrics: this.#metricsEndpoint }),
     });
     this.#liveness = new LivenessSweep({
       heartBeatInterval: config.heartBeatInterval,
@@ -241,6 +246,7 @@ export class SocketServer {
       adapter: () => this.adapterStats,
     });
     this.#connectionContext.metrics = this.#metrics;
+    this.#metricsEndpoint = this.#serveMetrics?.(this.#metrics) ?? this.#metrics;
   }
 
   /** Sessions live where the adapter keeps its log: in this process, the primary, or Redis. */
