@@ -1,37 +1,10 @@
 /** GET /healthz and GET /metrics on the server's port, against a real server on 127.0.0.1. */
-import { get } from 'node:http';
 import QUnit from 'qunit';
 import { SocketServer, silentLogger, type SocketError } from '../../src/index.js';
 import { MemoryHub } from '../../src/scale/memory-broker.js';
 import { TEST_KEY, fixtureHandlers, resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
-import { waitUntil, within } from '../helpers/wait-for.js';
-
-interface HttpAnswer {
-  status: number;
-  type: string;
-  body: string;
-}
-
-/** One GET on a fresh connection (no keep-alive pool outlives the test). */
-function httpGet(port: number, path: string): Promise<HttpAnswer> {
-  return within(
-    new Promise((resolve, reject) => {
-      get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
-        let body = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
-      }).on('error', reject);
-    }),
-    undefined,
-    `GET ${path}`,
-  );
-}
-
-/** The value of one sample line (`name{labels} value`), or undefined when absent. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+import { httpGet, sample } from '../helpers/http-scrape.js';
+import { waitUntil } from '../helpers/wait-for.js';
 
 QUnit.module('integration/health-and-metrics', (hooks) => {
   hooks.afterEach(resetAll);
