@@ -9,6 +9,7 @@ import { loadConfig } from '../config/load-config.js';
 import { generateAuthKey } from '../crypto/psk.js';
 import { SocketError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { ClusterWorkerMetrics } from '../metrics/cluster-worker-metrics.js';
 import { ClusterBroker } from '../scale/cluster-broker.js';
 import { WORKER_ENV, type WorkerMessage } from '../scale/cluster-protocol.js';
 import { SocketServer } from '../server/socket-server.js';
@@ -110,11 +111,18 @@ type ServeFlags = Omit<Extract<Command, { name: 'serve' }>, 'name' | 'workers'>;
  */
 async function serveAsWorker(flags: ServeFlags, io: CliIo): Promise<number> {
   const probe = loadConfig(flags);
-  const server = new SocketServer({ ...flags, ...(probe.adapter === 'local' && { broker: new ClusterBroker() }) });
+  // /metrics on any worker answers for the whole node, through the primary.
+  const metrics = probe.metrics ? new ClusterWorkerMetrics() : undefined;
+  const server = new SocketServer({
+    ...flags,
+    ...(probe.adapter === 'local' && { broker: new ClusterBroker() }),
+    ...(metrics !== undefined && { serveMetrics: (own) => metrics.endpoint(own) }),
+  });
   try {
     await server.init();
   } catch (error) {
     await server.reset();
+    metrics?.close();
     throw error;
   }
   const stopped = Promise.race([io.stopSignal(), new Promise<string>((resolve) => process.once('disconnect', () => resolve('primary gone')))]);
@@ -125,6 +133,7 @@ async function serveAsWorker(flags: ServeFlags, io: CliIo): Promise<number> {
     await server.reset();
   } finally {
     release();
+    metrics?.close();
   }
   return EXIT.OK;
 }

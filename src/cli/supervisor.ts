@@ -2,10 +2,12 @@
  * `serve --workers N`: the cluster primary. It forks the workers (they share the port
  * through node:cluster), prints the listening line once all of them listen, restarts a
  * crashed worker with a backoff, relays cross-worker messages (the {@link ClusterHub}),
+ * adds up the workers' metrics when one of them is scraped (the {@link ClusterMetricsHub}),
  * and on SIGINT/SIGTERM drains every worker and exits 0. It serves no connection itself.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from '../logger.js';
+import { ClusterMetricsHub, type MetricsPeer } from '../metrics/cluster-metrics-hub.js';
 import { ClusterHub, type HubPeer } from '../scale/cluster-hub.js';
 import { WORKER_ENV, isClusterMessage, type WorkerMessage } from '../scale/cluster-protocol.js';
 import type { CliIo } from './main.js';
@@ -39,6 +41,8 @@ interface Slot {
 export function runSupervisor(options: SupervisorOptions): Promise<number> {
   const { io, logger } = options;
   const hub = new ClusterHub(options.historyLength);
+  // Idle unless a worker with metrics on is scraped.
+  const metrics = new ClusterMetricsHub();
   const slots: Slot[] = Array.from({ length: options.workers }, () => ({ worker: undefined, startedAt: 0, listening: false, streak: { count: 0 }, restartTimer: undefined }));
   const slotOf = (worker: Worker): Slot | undefined => slots.find((slot) => slot.worker === worker);
   let phase: 'starting' | 'running' | 'draining' = 'starting';
@@ -69,9 +73,12 @@ export function runSupervisor(options: SupervisorOptions): Promise<number> {
   const onMessage = (worker: Worker, message: unknown): void => {
     if (!isClusterMessage<WorkerMessage>(message)) return;
     const slot = slotOf(worker);
-    if (message.ds !== 'listening') return void hub.receive(peerOf(worker), message);
+    const peer = peerOf(worker);
+    if (metrics.receive(peer, message)) return;
+    if (message.ds !== 'listening') return void hub.receive(peer, message);
     if (slot === undefined) return;
     slot.listening = true;
+    metrics.add(peer);
     if (phase === 'starting' && slots.every((each) => each.listening)) {
       phase = 'running';
       io.stdout.write(`${options.listeningLine(message.port)}\n`);
@@ -80,6 +87,7 @@ export function runSupervisor(options: SupervisorOptions): Promise<number> {
 
   const onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     hub.remove(worker.id);
+    metrics.remove(worker.id);
     const slot = slotOf(worker);
     if (slot !== undefined) slot.worker = undefined;
     if (phase === 'draining') {
@@ -106,6 +114,7 @@ export function runSupervisor(options: SupervisorOptions): Promise<number> {
   });
   for (const slot of slots) fork(slot);
   return finished.finally(() => {
+    metrics.close();
     cluster.off('message', onMessage);
     cluster.off('exit', onExit);
   });
@@ -115,12 +124,14 @@ function liveWorkers(slots: readonly Slot[]): Worker[] {
   return slots.flatMap((slot) => (slot.worker !== undefined && !slot.worker.isDead() ? [slot.worker] : []));
 }
 
-function peerOf(worker: Worker): HubPeer {
+function peerOf(worker: Worker): HubPeer & MetricsPeer {
   return {
     id: worker.id,
     // A worker that is going away may have closed its channel: what it misses, it no longer needs.
     send: (message) => {
-      if (worker.isConnected()) worker.send(message, undefined, undefined, () => {});
+      if (!worker.isConnected()) return false;
+      worker.send(message, undefined, undefined, () => {});
+      return true;
     },
   };
 }
