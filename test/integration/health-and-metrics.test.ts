@@ -1,6 +1,6 @@
 /** GET /healthz and GET /metrics on the server's port, against a real server on 127.0.0.1. */
 import QUnit from 'qunit';
-import { SocketServer, silentLogger, type SocketError } from '../../src/index.js';
+import { SocketError, SocketServer, silentLogger } from '../../src/index.js';
 import { MemoryHub } from '../../src/scale/memory-broker.js';
 import { TEST_KEY, fixtureHandlers, resetAll, startClient, startExtraClient, startServer } from '../helpers/start-server.js';
 import { httpGet, sample } from '../helpers/http-scrape.js';
@@ -94,6 +94,24 @@ QUnit.module('integration/health-and-metrics', (hooks) => {
       assert.strictEqual(sample(text, 'dropsocket_connections{encryption="on",authenticated="true"}'), 0);
     } finally {
       await other.close();
+    }
+  });
+
+  QUnit.test('/metrics may be answered by another endpoint (a cluster worker\'s); one that fails answers 503, never a partial text', async (assert) => {
+    let fail = false;
+    const server = new SocketServer({
+      handlerDir: fixtureHandlers('valid'), authKey: TEST_KEY, port: 0, host: '127.0.0.1', metrics: true, singleton: false, logger: silentLogger,
+      serveMetrics: (own) => ({ contentType: own.contentType, render: async () => (fail ? Promise.reject(new SocketError('TIMEOUT')) : `# the node's\n${await own.render()}`) }),
+    });
+    await server.init();
+    try {
+      const served = await httpGet(server.port, '/metrics');
+      assert.strictEqual(served.status, 200);
+      assert.true(served.body.startsWith('# the node\'s\n') && served.body.includes('dropsocket_connections'), 'the endpoint, given the server\'s own metrics');
+      fail = true;
+      assert.deepEqual(await httpGet(server.port, '/metrics'), { status: 503, type: 'text/plain', body: 'metrics unavailable\n' });
+    } finally {
+      await server.close();
     }
   });
 });
