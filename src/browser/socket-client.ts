@@ -4,7 +4,8 @@
  * browser's WebSocket and WebCrypto. Push and server-call handlers are registered in code
  * (no folder to discover). A singleton like the Node client; one BrowserSession per socket.
  */
-import { ClientCore, type CoreSessionEvents, type SocketClientEvents } from '../client/client-core.js';
+import { ClientCore } from '../client/client-core.js';
+import type { CoreSessionEvents, SocketClientEvents } from '../client/client-contract.js';
 import type { PushHook, PushHookName, SocketApi } from '../rpc/api-types.js';
 import { resolveConfig, type Config, type ConfigOptions } from '../config/resolve-config.js';
 import { checkSameSingletonOptions } from '../config/singleton-options.js';
@@ -18,7 +19,7 @@ import { createConsoleLogger } from './console-logger.js';
 import { TinyEmitter } from './tiny-emitter.js';
 import { defaultWebSocket, type WebSocketConstructor } from './web-socket.js';
 
-export type { ClientRequestOptions, SocketClientEvents } from '../client/client-core.js';
+export type { ClientRequestOptions, SocketClientEvents } from '../client/client-contract.js';
 
 /** The settings a browser client takes: the same keys, defaults and checks as the Node client's. */
 export type BrowserClientSettings = Pick<ConfigOptions,

@@ -18,10 +18,11 @@ import { HEARTBEAT_REQUEST } from '../protocol/constants.js';
 import { isAnswer, type Envelope } from '../protocol/envelope.js';
 import { answerServerCall, runPushHook } from './client-hooks.js';
 import type { SocketApi } from '../rpc/api-types.js';
-import { ClientCore, type CoreSessionEvents, type SocketClientEvents } from './client-core.js';
+import { ClientCore } from './client-core.js';
+import type { CoreSessionEvents, SocketClientEvents } from './client-contract.js';
 import { ClientSession, type TlsOptions } from './client-session.js';
 
-export type { ClientRequestOptions, ClientState, SocketClientEvents } from './client-core.js';
+export type { ClientRequestOptions, ClientState, SocketClientEvents } from './client-contract.js';
 
 /** Constructor options: any setting (wins over the environment), plus a logger. */
 export interface SocketClientOptions extends ConfigOptions, TlsOptions {
