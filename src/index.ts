@@ -1,6 +1,6 @@
 /** The public API of dropsocket. Nothing else is a supported import path. */
 export { SocketServer } from './server/socket-server.js';
-export type { BroadcastOptions, SocketServerEvents, SocketServerOptions } from './server/socket-server.js';
+export type { BroadcastOptions, SocketServerEvents, SocketServerOptions } from './server/server-contract.js';
 export type { Connection, RequestOptions } from './server/connection.js';
 export type { KeyName } from './channel/frame-channel.js';
 export { SocketClient } from './client/socket-client.js';

@@ -3,14 +3,13 @@
  * gate and dispatch live in their own modules; this file only connects them to sockets.
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { EnvelopeLink } from '../channel/envelope-link.js';
 import { isOversizeFrameError } from '../channel/reasoned-web-socket.js';
 import { createChannelHandshake } from '../channel/frame-channel.js';
 import { loadConfig } from '../config/load-config.js';
 import { checkSameSingletonOptions } from '../config/singleton-options.js';
-import type { Config, ConfigOptions } from '../config/resolve-config.js';
+import type { Config } from '../config/resolve-config.js';
 import { derivePsk } from '../crypto/psk.js';
 import { randomIdPrefix } from '../crypto/random.js';
 import { SocketError } from '../errors.js';
@@ -31,46 +30,8 @@ import { SessionRecovery } from './session-recovery.js';
 import { RoomIndex } from './rooms.js';
 import { countConnections, type MetricsEndpoint, type ServedMetrics } from '../metrics/server-metrics.js';
 import { answerHttpRoute } from './http-routes.js';
-import { UpgradeEndpoint } from './upgrade-endpoint.js';
-
-/** Constructor options: any setting (wins over the environment), plus a logger. */
-export interface SocketServerOptions extends ConfigOptions {
-  /** Where logs go; default pino on stderr at `logLevel`. */
-  logger?: Logger;
-  /**
-   * When false, construct an independent instance instead of the singleton (several
-   * clients in one process: tests, load generators, a service talking to two servers).
-   * @default true
-   */
-  singleton?: boolean;
-  /** A broker instead of the one `adapter` names (the cluster worker, tests). @internal */
-  broker?: Broker;
-  /** What answers `/metrics`, given this server's metrics (a cluster worker serves its node's). @internal */
-  serveMetrics?: (own: ServedMetrics) => MetricsEndpoint;
-}
-
-/** Options of {@link SocketServer.broadcast}. */
-export interface BroadcastOptions {
-  /** Only members of this room. */
-  room?: string;
-  /** Connection id, or ids, to leave out. */
-  except?: string | readonly string[];
-}
-
-/** Options of {@link SocketServer.connectionCount}. */
-export interface ConnectionCountOptions {
-  /** Only members of this room. */
-  room?: string;
-}
-
-/** Lifecycle events; the `onX` properties are called alongside them. */
-export interface SocketServerEvents {
-  connect: [connection: Connection];
-  authenticated: [connection: Connection];
-  disconnect: [connection: Connection, code: number, reason: string];
-  /** The rate limit paused reading a connection for about `pauseMs` (countable by metrics). */
-  throttled: [connection: Connection, pauseMs: number];
-}
+import { readTlsFiles, UpgradeEndpoint } from './upgrade-endpoint.js';
+import type { BroadcastOptions, ConnectionCountOptions, SocketServerEvents, SocketServerOptions } from './server-contract.js';
 
 type State = 'new' | 'starting' | 'listening' | 'closing' | 'closed';
 
@@ -391,19 +352,6 @@ export class SocketServer {
       this.#logger.error(`${event} hook threw`, { err: error });
     }
   }
-}
-
-/** The PEM files of `tlsCert` / `tlsKey`, or undefined without TLS. @throws SocketError `CONFIG_INVALID` */
-function readTlsFiles(config: Config): { cert: Buffer; key: Buffer } | undefined {
-  if (config.tlsCert === null || config.tlsKey === null) return undefined;
-  const read = (path: string, variable: string): Buffer => {
-    try {
-      return readFileSync(path);
-    } catch (cause) {
-      throw new SocketError('CONFIG_INVALID', `${variable}: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
-    }
-  };
-  return { cert: read(config.tlsCert, 'SOCKET_TLS_CERT'), key: read(config.tlsKey, 'SOCKET_TLS_KEY') };
 }
 
 /** Liveness and rate limits measure spans, so a wall-clock jump (NTP) must not move them. */

@@ -4,12 +4,14 @@
  * metrics) or 426, refuses upgrades with 503 when the server cannot take more, and hands
  * accepted WebSockets to the server.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type Server as WsServer } from 'ws';
 import { ConnectionSocket } from './connection.js';
+import type { Config } from '../config/resolve-config.js';
 import { SocketError } from '../errors.js';
 
 /** What the endpoint needs from the server. */
@@ -111,4 +113,17 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** The PEM files of `tlsCert` / `tlsKey`, or undefined without TLS. @throws SocketError `CONFIG_INVALID` */
+export function readTlsFiles(config: Config): { cert: Buffer; key: Buffer } | undefined {
+  if (config.tlsCert === null || config.tlsKey === null) return undefined;
+  const read = (path: string, variable: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (cause) {
+      throw new SocketError('CONFIG_INVALID', `${variable}: cannot read ${path} (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, { cause });
+    }
+  };
+  return { cert: read(config.tlsCert, 'SOCKET_TLS_CERT'), key: read(config.tlsKey, 'SOCKET_TLS_KEY') };
 }

@@ -8,7 +8,8 @@ import { SocketClient, type SocketClientOptions } from '../client/socket-client.
 import { generateAuthKey } from '../crypto/psk.js';
 import { silentLogger } from '../logger.js';
 import type { PushName, PushPayload, SocketApi } from '../rpc/api-types.js';
-import { SocketServer, type SocketServerOptions } from '../server/socket-server.js';
+import type { SocketServerOptions } from '../server/server-contract.js';
+import { SocketServer } from '../server/socket-server.js';
 import { PushRecorder, type NextPushOptions } from './push-recorder.js';
 
 /** Settings the pair uses unless the test passes its own: short enough for tests to be quick. */
