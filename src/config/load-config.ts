@@ -1,5 +1,5 @@
 /** Reads settings the way the CLI and the singletons do: code options, env, `.env`. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { SETTINGS } from '../../config/environment.js';
@@ -35,11 +35,27 @@ export function loadConfig(options: ConfigOptions = {}, sources: LoadConfigSourc
   return resolveConfig(options, merged);
 }
 
+/**
+ * Parsed `.env` files by path, with the file's identity when it was read. A process that
+ * makes a client per connection (a load generator, a service fanning out) would otherwise
+ * open, read and parse the same file for every one: one stat now tells whether it changed.
+ */
+const dotEnvCache = new Map<string, { stamp: string; values: Record<string, string> }>();
+
 function readDotEnv(cwd: string): Record<string, string> {
+  const path = resolve(cwd, '.env');
+  let stats: Stats | undefined;
   try {
-    return dotenv.parse(readFileSync(resolve(cwd, '.env')));
+    stats = statSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    dotEnvCache.delete(path);
+    return {};
   }
+  const stamp = `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
+  const cached = dotEnvCache.get(path);
+  if (cached?.stamp === stamp) return cached.values;
+  const values = dotenv.parse(readFileSync(path));
+  dotEnvCache.set(path, { stamp, values });
+  return values;
 }

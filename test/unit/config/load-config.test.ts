@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import QUnit from 'qunit';
 import { useTempDir } from '../../helpers/temp-dir.js';
@@ -20,6 +20,18 @@ QUnit.module('src/config/load-config', (hooks) => {
     assert.strictEqual(config.logLevel, 'debug');
     assert.strictEqual(config.authKey, 'quoted key');
     assert.false(config.usingDevelopmentKey);
+  });
+
+  QUnit.test('a .env that changes, appears or goes away is read again (it is cached between reads)', async (assert) => {
+    await writeDotEnv('SOCKET_PORT=4000\n');
+    assert.strictEqual(loadConfig({}, { cwd: dir, env: {} }).port, 4000);
+    assert.strictEqual(loadConfig({}, { cwd: dir, env: {} }).port, 4000, 'unchanged: the same values');
+    await writeDotEnv('SOCKET_PORT=4001\n');
+    assert.strictEqual(loadConfig({}, { cwd: dir, env: {} }).port, 4001, 'same size, new content');
+    await writeDotEnv('SOCKET_PORT=40001\nSOCKET_HOST=0.0.0.0\n');
+    assert.strictEqual(loadConfig({}, { cwd: dir, env: {} }).host, '0.0.0.0');
+    await rm(join(dir, '.env'));
+    assert.strictEqual(loadConfig({}, { cwd: dir, env: {} }).host, '127.0.0.1', 'gone: defaults again');
   });
 
   QUnit.test('a real environment variable wins over .env', async (assert) => {
