@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { SocketClient, SocketServer, generateAuthKey, silentLogger } from 'dropsocket';
 import { listenForPushes } from './load/push-sink.js';
-import { PushTail } from '../src/recovery/push-tail.js';
+import { LiveSession } from '../src/recovery/live-session.js';
 import { stampSequence } from '../src/protocol/envelope.js';
 import { fanoutData, NAMES } from './lib/payload.js';
 
@@ -157,7 +157,7 @@ async function rawClient(port: number, authKey: string): Promise<WebSocket> {
 function isolatedCost(): void {
   const text = JSON.stringify({ request: NAMES.fanout, response: fanoutData(1) });
   const loops = 2_000_000;
-  const tails = Array.from({ length: RECEIVERS }, () => new PushTail(1000));
+  const sessions = Array.from({ length: RECEIVERS }, () => new LiveSession(''));
   const time = (run: (i: number) => number): number => {
     const start = process.cpuUsage();
     let sink = 0;
@@ -169,7 +169,7 @@ function isolatedCost(): void {
   const samples = { plain: [] as number[], recovery: [] as number[] };
   for (let round = 0; round < 5; round++) {
     samples.plain.push(time(() => Buffer.byteLength(text)));
-    samples.recovery.push(time((i) => Buffer.byteLength(stampSequence(text, tails[i % RECEIVERS]!.add(text)))));
+    samples.recovery.push(time((i) => Buffer.byteLength(stampSequence(text, sessions[i % RECEIVERS]!.add(text, 1000)))));
   }
   const [plain, recovery] = [median(samples.plain), median(samples.recovery)];
   console.log(`isolated: encoding a push to bytes ${plain.toFixed(0)} ns; with tail + number ${recovery.toFixed(0)} ns; added ${(recovery - plain).toFixed(0)} ns per delivery`);

@@ -350,7 +350,7 @@ export class Connection {
   pushText(text: string, coalesce = true): boolean {
     const session = this.session;
     if (session === undefined || session.ended) return this.transmitText(text, coalesce);
-    const seq = session.tail.add(text);
+    const seq = session.add(text, this.#context.config.recoveryMaxBuffered);
     return this.isOpen && this.transmitText(stampSequence(text, seq), coalesce);
   }
 

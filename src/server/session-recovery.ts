@@ -16,7 +16,6 @@ import type { Logger } from '../logger.js';
 import { CLOSE_CODES, RESUME_REFUSALS, type ResumeRefusal } from '../protocol/constants.js';
 import type { RecoveryInfo } from '../protocol/envelope.js';
 import { LiveSession, type RecoveryOutcome } from '../recovery/live-session.js';
-import { PushTail } from '../recovery/push-tail.js';
 import { SessionSaver } from './session-saver.js';
 import { planReplay } from '../recovery/replay-plan.js';
 import { formatResumeToken, type ResumeRequest } from '../recovery/resume-token.js';
@@ -91,9 +90,9 @@ export class SessionRecovery {
   acknowledge(connection: Connection, seq: number | undefined): number | undefined {
     const session = connection.session;
     if (session === undefined) return undefined;
-    if (seq !== undefined) session.tail.acknowledge(seq);
+    if (seq !== undefined) session.acknowledge(seq);
     if (this.#shared) this.#saver.saveOpen(connection);
-    return session.tail.seq;
+    return session.seq;
   }
 
   /** Rooms changed: saved soon (a burst of joins is one write). */
@@ -178,7 +177,7 @@ export class SessionRecovery {
   #commit(connection: Connection, pending: Pending | ResumeRefusal | undefined, clientSeq: number): { info: RecoveryInfo; replay: readonly string[] } {
     const { outcome, replay } = this.#decide(connection, pending);
     const seq = outcome?.recovered === true ? clientSeq : 0;
-    connection.session = new LiveSession(randomResumeSecret(), new PushTail(this.host.config.recoveryMaxBuffered, seq));
+    connection.session = new LiveSession(randomResumeSecret(), seq);
     if (outcome !== undefined) this.host.logger.info(outcome.recovered ? 'session resumed' : 'session not resumed', { connection: connection.id, replayed: replay.length, reason: outcome.reason });
     const info: RecoveryInfo = { token: formatResumeToken(connection.id, connection.session.secret), epoch: this.host.pushes.cursor().position.epoch, seq: seq + replay.length, ...outcome };
     if (this.#shared) queueMicrotask(() => this.#saver.saveOpen(connection));

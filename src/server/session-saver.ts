@@ -56,9 +56,9 @@ export class SessionSaver {
       secret: session.secret,
       rooms: [...connection.rooms],
       meta: connection.existingMeta ?? {},
-      seq: session.tail.seq,
+      seq: session.seq,
       // An open session's tail changes with every push; only the away record needs it.
-      tail: attached ? [] : session.tail.texts(),
+      tail: attached ? [] : session.texts(),
       position: cursor.position,
       node: cursor.node,
       nodeSeq: cursor.nodeSeq,
