@@ -89,8 +89,13 @@ export class EnvelopeLink {
     return this.sealText(encodeEnvelope(envelope));
   }
 
-  /** The frame for a record: encoded messages, joined (broadcast encodes once, seals per peer). */
-  sealText(text: string): string | Buffer {
+  /** Whether the channel is established and encrypted (its seal copies what it is given). */
+  get encrypted(): boolean {
+    return this.#channel?.encrypted ?? false;
+  }
+
+  /** The frame for a record: encoded messages, joined (broadcast encodes once, seals per peer), as text or UTF-8 bytes. */
+  sealText(text: string | Buffer): string | Buffer {
     if (this.#channel === undefined) throw new SocketError('NOT_CONNECTED', 'The channel is not established yet');
     return this.#channel.seal(text);
   }

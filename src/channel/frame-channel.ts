@@ -9,8 +9,8 @@ import { PlainHandshake } from './plain-channel.js';
 /** Turns records (JSON text) into wire frames and back for one connection. */
 export interface FrameChannel {
   readonly encrypted: boolean;
-  /** The frame to send for one record (JSON messages joined by LF). Throws SocketError (with closeCode) if it cannot. */
-  seal(text: string): string | Buffer;
+  /** The frame to send for one record (JSON messages joined by LF, as text or UTF-8 bytes). Throws SocketError (with closeCode) if it cannot. */
+  seal(text: string | Buffer): string | Buffer;
   /** The record text of one received frame. Throws SocketError with a closeCode if refused. */
   open(frame: Buffer, isBinary: boolean): string;
   /** The connection has ended: frees key material; seal and open may throw from now on. */

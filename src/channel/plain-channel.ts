@@ -6,8 +6,8 @@ import type { ChannelHandshake, FrameChannel, HandshakeStep } from './frame-chan
 export class PlainChannel implements FrameChannel {
   readonly encrypted = false;
 
-  /** The text itself, sent as a text frame. */
-  seal(text: string): string {
+  /** The record itself, sent as a text frame. */
+  seal<Text extends string | Buffer>(text: Text): Text {
     return text;
   }
 

@@ -37,7 +37,7 @@ export class SecureChannel implements FrameChannel {
   }
 
   /** The encrypted frame for `text`. @throws SocketError NONCE_EXHAUSTED */
-  seal(text: string): Buffer {
+  seal(text: string | Buffer): Buffer {
     return this.#send.encryptWithAd(NO_AD, text);
   }
 

@@ -14,12 +14,19 @@ import type { ServerMetrics } from '../metrics/server-metrics.js';
 import { CLOSE_CODES } from '../protocol/constants.js';
 import { encodeEnvelope, stampSequence, type Envelope } from '../protocol/envelope.js';
 import type { LiveSession, RecoveryOutcome } from '../recovery/live-session.js';
+import { PushStamper } from '../recovery/push-stamper.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { ReadThrottle } from './read-throttle.js';
 import type { RoomIndex } from './rooms.js';
 
 /** After a close frame is sent, how long a peer gets to answer before the socket is destroyed. */
 const CLOSE_GRACE_MS = 1000;
+
+/** ws options for a record sealed into bytes on a plaintext channel. */
+const TEXT_FRAME = { binary: false } as const;
+
+/** Numbers pushes into bytes (one thread, so one for every connection). */
+const PUSH_STAMPER = new PushStamper();
 
 /** Options of `request()`. */
 export interface RequestOptions {
@@ -315,20 +322,32 @@ export class Connection {
    * Sends an envelope already encoded as JSON text (broadcasts encode once), in this tick's
    * record. `coalesce` false writes it as a frame of its own at once unless messages are
    * already waiting (they must leave first): a broadcast writes one frame per socket, and
-   * queueing would only list every recipient for a flush. @internal
+   * queueing would only list every recipient for a flush. `seq`: a push's number in the
+   * session (recovery), added to the text on the way out. @internal
    */
-  transmitText(text: string, coalesce = true): boolean {
+  transmitText(text: string, coalesce = true, seq?: number): boolean {
     if (!this.isOpen || !this.#hasRoom()) return false;
-    if (coalesce || !this.#outbox.isEmpty) this.#outbox.add(text);
-    else this.writeRecord(text);
+    if (coalesce || !this.#outbox.isEmpty) this.#outbox.add(seq === undefined ? text : stampSequence(text, seq));
+    else this.writeRecord(seq === undefined ? text : this.#numbered(text, seq));
     return true;
+  }
+
+  /**
+   * A push with its number, for a frame of its own: bytes the number is written into
+   * (push-stamper.ts), not a new string per recipient. A cipher copies its input at once,
+   * so an encrypted frame seals shared scratch bytes; a plaintext frame is the bytes
+   * themselves, which the socket may hold until written.
+   */
+  #numbered(text: string, seq: number): string | Buffer {
+    const bytes = this.#link.encrypted ? PUSH_STAMPER.transient(text, seq) : PUSH_STAMPER.owned(text, seq);
+    return bytes ?? stampSequence(text, seq);
   }
 
   /**
    * Seals and writes one record as one frame: the RecordSink the outbox calls (matched by
    * shape, not declared: @internal members are stripped from the shipped types). @internal
    */
-  writeRecord(record: string, messages = 1): void {
+  writeRecord(record: string | Buffer, messages = 1): void {
     if (this.#socket.readyState !== this.#socket.OPEN || !this.#hasRoom()) return this.#outbox.discard();
     let frame: string | Buffer;
     try {
@@ -338,7 +357,9 @@ export class Connection {
       this.#outbox.discard();
       return this.fail(error instanceof SocketError ? error : new SocketError('NONCE_EXHAUSTED', undefined, { cause: error }));
     }
-    this.#socket.send(frame);
+    // A plaintext record given as bytes still leaves as a text frame.
+    if (typeof frame === 'string' || this.#link.encrypted) this.#socket.send(frame);
+    else this.#socket.send(frame, TEXT_FRAME);
     this.#context.metrics?.sent(frame, messages);
   }
 
@@ -350,8 +371,7 @@ export class Connection {
   pushText(text: string, coalesce = true): boolean {
     const session = this.session;
     if (session === undefined || session.ended) return this.transmitText(text, coalesce);
-    const seq = session.add(text, this.#context.config.recoveryMaxBuffered);
-    return this.isOpen && this.transmitText(stampSequence(text, seq), coalesce);
+    return this.transmitText(text, coalesce, session.add(text, this.#context.config.recoveryMaxBuffered));
   }
 
   /** Destroys the socket at once (a resume took the session over from a dead link). @internal */

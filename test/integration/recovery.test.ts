@@ -194,6 +194,29 @@ QUnit.module('integration: recovery', (hooks) => {
     assert.strictEqual((await peer.next((each) => each.request === 'heartBeat')).seq, 2);
   });
 
+  QUnit.test('a numbered broadcast leaves as one frame per peer, text in plaintext and binary encrypted, large or small', async (assert) => {
+    // Broadcasts write each peer's number into bytes (push-stamper.ts); texts over 16 Ki
+    // UTF-16 units, and pushes that share a record, take the string path.
+    const large = `ü${'x'.repeat(20_000)}`;
+    for (const encryption of [false, true]) {
+      const server = await startNode({ encryption });
+      const peers = [await RawPeer.connect(server), await RawPeer.connect(server)];
+      const ids: string[] = [];
+      for (const peer of peers) ids.push(((await peer.auth(server)).response as { id: string }).id);
+      server.sendTo(ids[1]!, 'news', 'first');
+      await peers[1]!.next((each) => each.response === 'first');
+      const before = peers.map((peer) => peer.wire.length);
+      server.broadcast('news', 'héllo 👋');
+      server.broadcast('news', large);
+      const seqs = [];
+      for (const peer of peers) seqs.push([(await peer.next((each) => each.response === 'héllo 👋')).seq, (await peer.next((each) => each.response === large)).seq]);
+      assert.deepEqual(seqs, [[1, 2], [2, 3]], `encryption ${encryption}: each peer's own numbers`);
+      const frames = peers.map((peer, index) => peer.wire.slice(before[index]));
+      assert.deepEqual(frames.map((each) => each.map((frame) => frame.isBinary)), [[encryption, encryption], [encryption, encryption]], `encryption ${encryption}: one frame per push, of the channel's type`);
+      await server.close();
+    }
+  });
+
   QUnit.test('off (SOCKET_RECOVERY_WINDOW=0): no token, no numbers; a reconnect says recovered false (disabled)', async (assert) => {
     const server = await startNode({ recoveryWindow: 0 });
     const peer = await RawPeer.connect(server);
