@@ -12,6 +12,7 @@
  *            '-------- the text, once, without its closing brace ------'
  *                                                ^ #head: each call writes its number here
  */
+import { Buffer } from 'node:buffer';
 import { SEQ_FIELD } from '../protocol/constants.js';
 
 /** Texts longer than this (UTF-16 units) are not stamped here: the scratch stays small. */
@@ -55,10 +56,10 @@ export class PushStamper {
     if (text !== this.#text && !this.#encode(text)) return 0;
     const scratch = this.#scratch;
     let digits = 1;
-    for (let rest = seq; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    for (let rest = seq; rest >= 10; rest = (rest - (rest % 10)) / 10) digits += 1;
     let at = this.#head + digits;
     scratch[at] = CLOSE_BRACE;
-    for (let rest = seq; at > this.#head; rest = Math.floor(rest / 10)) scratch[--at] = DIGIT_ZERO + (rest % 10);
+    for (let rest = seq; at > this.#head; rest = (rest - (rest % 10)) / 10) scratch[--at] = DIGIT_ZERO + (rest % 10);
     return digits;
   }
 
