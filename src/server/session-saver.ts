@@ -7,6 +7,7 @@ import type { LogPosition, SessionStore } from '../scale/broker.js';
 import type { Config } from '../config/resolve-config.js';
 import type { Logger } from '../logger.js';
 import { encodeSessionRecord, type SessionRecord } from '../recovery/session-record.js';
+import type { LiveSession } from '../recovery/live-session.js';
 import type { Connection } from './connection.js';
 
 /** Records are kept past the window (as long again, from 1 s to 60 s), so a late client hears `expired`. */
@@ -28,6 +29,12 @@ export class SessionSaver {
   /** Saves on their way to the store, so a shutdown can wait for them. */
   readonly #writes = new Set<Promise<void>>();
   #saveTimer: ReturnType<typeof setImmediate> | undefined;
+  /**
+   * What the store last got of each open session, so a save is skipped when nothing
+   * changed. Here, not on the session: only a shared store saves open sessions, and on one
+   * process every idle connection would carry the field for nothing.
+   */
+  readonly #savedStates = new WeakMap<LiveSession, string>();
 
   constructor(private readonly host: SaverHost) {}
 
@@ -78,8 +85,8 @@ export class SessionSaver {
     } catch {
       return;
     }
-    if (state === session.savedState) return;
-    session.savedState = state;
+    if (state === this.#savedStates.get(session)) return;
+    this.#savedStates.set(session, state);
     this.save(record);
   }
 
