@@ -3,38 +3,51 @@
  * 1. memory per disconnected session: heap after N clients went away with their sessions
  *    kept, minus the same with recovery off, over N; once with 5 broadcasts and 1 direct
  *    push still unacknowledged each (a client cut off mid-stream), once with none;
- * 2. server CPU per push delivery with recovery on vs off (numbered, kept in the tail):
- *    two servers here (on, off), their receivers in child processes, broadcasts of the bench
- *    payload in alternating batches; the CPU counted is the servers' push path, the
- *    synchronous `broadcast()` calls (encode, number, seal, write to each socket).
+ * 2. server CPU per push delivery with recovery on vs off: two servers, each a process of its
+ *    own (load/push-server.ts; its own heap, so the GC work of kept pushes is charged to
+ *    the server keeping them) pinned to CPU 0, their receivers (real SocketClients) pinned to
+ *    CPU 1; batches of broadcasts of the bench payload alternate between them, and each
+ *    counts the server's whole CPU from its first broadcast until every receiver has the
+ *    batch (encode, number and keep, seal, write, the writes that complete later, GC, and the
+ *    heartbeats that acknowledge). A new pair each round: two processes of the same build
+ *    can differ by several % on their own (up to 10% seen here). How V8 sizes the young
+ *    generation as it goes is one cause, so the servers run with it fixed at 16 MB
+ *    (`--semi-space 0`: V8's own sizing). Twice:
+ *    receivers acknowledging with the default heartbeat (30 s: every session's tail is at
+ *    its cap of 1000, the heaviest steady state), and every 250 ms (tails short);
+ * 3. the work recovery adds per delivery, alone in a loop.
  *
- *   node --conditions=dropsocket-source --import tsx --expose-gc bench/recovery.ts [--quick]
+ *   node --conditions=dropsocket-source --import tsx --expose-gc bench/recovery.ts [--quick] [--cpu-only] [--semi-space MB]
  */
-import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { SocketClient, SocketServer, generateAuthKey, silentLogger } from 'dropsocket';
-import { listenForPushes } from './load/push-sink.js';
+import { SocketServer, generateAuthKey, silentLogger } from 'dropsocket';
 import { LiveSession } from '../src/recovery/live-session.js';
-import { stampSequence } from '../src/protocol/envelope.js';
+import { PushStamper } from '../src/recovery/push-stamper.js';
+import { canPin } from './lib/child.js';
 import { fanoutData, NAMES } from './lib/payload.js';
+import { BATCH, RECEIVERS, runBatch, startPushServer, stopPushServer, type BatchCost } from './load/push-server.js';
 
 const HANDLERS = fileURLToPath(new URL('./handlers', import.meta.url));
-const CLIENT_HANDLERS = fileURLToPath(new URL('./client-handlers', import.meta.url));
-const quick = process.argv.includes('--quick');
+const { values: options } = parseArgs({ options: { quick: { type: 'boolean', default: false }, 'cpu-only': { type: 'boolean', default: false }, 'semi-space': { type: 'string', default: '16' } } });
+const quick = options.quick;
+/** The servers' young generation (V8 semi-space), MB; 0: V8 sizes it as it goes. */
+const SEMI_SPACE_MB = Number(options['semi-space']);
 const SESSIONS = quick ? 500 : 2000;
-const RECEIVERS = 100;
-const BROADCASTS = quick ? 1000 : 3000;
 const ROUNDS = quick ? 3 : 7;
-const BATCH = 100;
-
+/** Measured batches per server and round, after the warm-up (which fills the tails: 12 x 100 > 1000). */
+const BATCHES = quick ? 8 : 16;
+const WARM_UP_BATCHES = 12;
+/** How often the receivers acknowledge: their heartbeat interval, ms. */
+const ACKNOWLEDGED_EVERY = [30_000, 250];
 
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
   isolatedCost();
-  if (process.argv.includes('--cpu-only')) return void (await cpuFigures());
+  if (options['cpu-only']) return void (await cpuFigures());
   await heapPerSession(0, gc, true); // warm-up: the first server pays for compiling and lazy state
   for (const pushed of [true, false]) {
     const memory: Record<'on' | 'off', number[]> = { on: [], off: [] };
@@ -49,66 +62,39 @@ async function main(): Promise<void> {
   await cpuFigures();
 }
 
-/**
- * CPU per push with recovery on and off. Both servers run at once in this process, each
- * with its own receivers, and their batches alternate, so a busy machine slows both alike
- * (rounds run one after the other differed by 20% here, on a shared 2-core machine).
- */
+/** CPU per push delivery with recovery on and off, in alternating batches (see the header). */
 async function cpuFigures(): Promise<void> {
+  if (!canPin()) console.log('warning: taskset or a second CPU is missing; servers and receivers are not pinned');
   for (const encryption of [true, false]) {
-    const [off, on] = [await Pusher.start(0, encryption), await Pusher.start(120_000, encryption)];
-    const ratios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const before = [off.cpu, on.cpu];
-      for (let batch = 0; batch < BROADCASTS / BATCH; batch++) {
-        for (const pusher of batch % 2 === 0 ? [off, on] : [on, off]) await pusher.batch();
+    for (const heartBeatInterval of ACKNOWLEDGED_EVERY) {
+      const totals = { off: { cpu: 0, gc: 0 }, on: { cpu: 0, gc: 0 } };
+      const ratios: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const [off, on] = await Promise.all([startPushServer(0, encryption, heartBeatInterval, SEMI_SPACE_MB), startPushServer(120_000, encryption, heartBeatInterval, SEMI_SPACE_MB)]);
+        const costs = { off: { cpu: 0, gc: 0 }, on: { cpu: 0, gc: 0 } };
+        const add = (into: BatchCost, cost: BatchCost): void => {
+          into.cpu += cost.cpu;
+          into.gc += cost.gc;
+        };
+        for (let batch = 0; batch < WARM_UP_BATCHES; batch++) await Promise.all([runBatch(off), runBatch(on)]);
+        for (let batch = 0; batch < BATCHES; batch++) {
+          const order = batch % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const);
+          for (const name of order) add(costs[name], await runBatch(name === 'on' ? on : off));
+        }
+        await Promise.all([stopPushServer(off), stopPushServer(on)]);
+        ratios.push(costs.on.cpu / costs.off.cpu);
+        add(totals.off, costs.off);
+        add(totals.on, costs.on);
       }
-      ratios.push((on.cpu - before[1]!) / (off.cpu - before[0]!));
+      const deliveries = ROUNDS * BATCHES * BATCH * RECEIVERS;
+      const us = (value: number): string => (value / deliveries).toFixed(2);
+      const acknowledged = heartBeatInterval === 30_000 ? 'acknowledged every 30 s (tails at the cap)' : `acknowledged every ${heartBeatInterval} ms`;
+      console.log(
+        `cpu (encryption ${encryption ? 'on' : 'off'}, ${acknowledged}): ${RECEIVERS} receivers, ${ROUNDS} rounds x ${BATCHES} batches of ${BATCH} broadcasts per server; ` +
+          `off ${us(totals.off.cpu)} us/push (gc ${us(totals.off.gc)}), on ${us(totals.on.cpu)} us/push (gc ${us(totals.on.gc)}), on/off ${(totals.on.cpu / totals.off.cpu).toFixed(3)}; ` +
+          `per round ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')} (min ${Math.min(...ratios).toFixed(3)}, median ${median(ratios).toFixed(3)})`,
+      );
     }
-    const perPush = (pusher: Pusher): number => pusher.cpu / pusher.deliveries;
-    console.log(`cpu (encryption ${encryption ? 'on' : 'off'}): ${RECEIVERS} receivers, ${ROUNDS} x ${BROADCASTS} broadcasts each, batches interleaved: off ${perPush(off).toFixed(3)} us/push, on ${perPush(on).toFixed(3)} us/push, on/off ${(perPush(on) / perPush(off)).toFixed(3)}; per-round on/off: ${ratios.map((ratio) => ratio.toFixed(3)).join(' ')} (median ${median(ratios).toFixed(3)})`);
-    await off.stop();
-    await on.stop();
-  }
-}
-
-/** A server with its receivers in a child process; counts the CPU of its broadcast calls. */
-class Pusher {
-  cpu = 0;
-  deliveries = 0;
-  #sent = 0;
-  readonly #waiting = new Map<number, () => void>();
-
-  private constructor(
-    private readonly server: SocketServer,
-    private readonly sink: ReturnType<typeof fork>,
-  ) {
-    sink.on('message', (message: { received?: number }) => this.#waiting.get(message.received ?? -1)?.());
-  }
-
-  static async start(recoveryWindow: number, encryption: boolean): Promise<Pusher> {
-    const authKey = generateAuthKey();
-    const server = await startServer(recoveryWindow, encryption, authKey);
-    const sink = fork(fileURLToPath(import.meta.url), ['sink', String(server.port), authKey, String(encryption)], { execArgv: process.execArgv.filter((arg) => arg !== '--expose-gc') });
-    await once(sink, 'message');
-    return new Pusher(server, sink);
-  }
-
-  /** One batch of broadcasts; resolves when every receiver has it. */
-  async batch(): Promise<void> {
-    const delivered = new Promise<void>((resolve) => this.#waiting.set((this.#sent + BATCH) * RECEIVERS, resolve));
-    const start = process.cpuUsage();
-    for (let n = this.#sent; n < this.#sent + BATCH; n++) this.server.broadcast(NAMES.fanout, fanoutData(n));
-    const used = process.cpuUsage(start);
-    this.cpu += used.user + used.system;
-    this.#sent += BATCH;
-    this.deliveries += BATCH * RECEIVERS;
-    await delivered;
-  }
-
-  async stop(): Promise<void> {
-    this.sink.kill();
-    await this.server.close();
   }
 }
 
@@ -150,14 +136,16 @@ async function rawClient(port: number, authKey: string): Promise<WebSocket> {
 }
 
 /**
- * The work recovery adds per delivery, alone in a loop (steadier than end to end on a busy
- * machine): keeping the push in a full tail, and stamping its number, with the encoding
- * to bytes that the channel does either way.
+ * The work recovery adds per delivery, alone in a loop (steadier than end to end): keeping
+ * the push in a full tail and writing its number into the bytes (the plaintext path, which
+ * copies them; the encrypted one seals the shared scratch), against encoding the text to
+ * bytes, which the socket or the cipher does either way.
  */
 function isolatedCost(): void {
   const text = JSON.stringify({ request: NAMES.fanout, response: fanoutData(1) });
   const loops = 2_000_000;
   const sessions = Array.from({ length: RECEIVERS }, () => new LiveSession(''));
+  const stamper = new PushStamper();
   const time = (run: (i: number) => number): number => {
     const start = process.cpuUsage();
     let sink = 0;
@@ -168,26 +156,11 @@ function isolatedCost(): void {
   };
   const samples = { plain: [] as number[], recovery: [] as number[] };
   for (let round = 0; round < 5; round++) {
-    samples.plain.push(time(() => Buffer.byteLength(text)));
-    samples.recovery.push(time((i) => Buffer.byteLength(stampSequence(text, sessions[i % RECEIVERS]!.add(text, 1000)))));
+    samples.plain.push(time(() => Buffer.from(text).length));
+    samples.recovery.push(time((i) => stamper.owned(text, sessions[i % RECEIVERS]!.add(text, 1000))!.length));
   }
   const [plain, recovery] = [median(samples.plain), median(samples.recovery)];
-  console.log(`isolated: encoding a push to bytes ${plain.toFixed(0)} ns; with tail + number ${recovery.toFixed(0)} ns; added ${(recovery - plain).toFixed(0)} ns per delivery`);
-}
-
-/** The receivers: report when each batch has reached all of them. */
-async function runSink(port: string, authKey: string, encryption: boolean): Promise<void> {
-  let received = 0;
-  const count = (): void => {
-    received += 1;
-    if (received % (BATCH * RECEIVERS) === 0) process.send!({ received });
-  };
-  for (let i = 0; i < RECEIVERS; i++) {
-    const client = new SocketClient({ singleton: false, address: `ws://127.0.0.1:${port}`, authKey, encryption, handlerDir: CLIENT_HANDLERS, logger: silentLogger, maxReconnectAttempts: 0 });
-    listenForPushes(client, count);
-    await client.init();
-  }
-  process.send!({ ready: true });
+  console.log(`isolated: encoding a push to bytes ${plain.toFixed(0)} ns; numbered, kept in a full tail and written into bytes ${recovery.toFixed(0)} ns; added ${(recovery - plain).toFixed(0)} ns per delivery`);
 }
 
 function settle(gc: () => void): void {
@@ -204,6 +177,4 @@ function fmt(bytes: number): string {
   return Math.round(bytes).toLocaleString('en');
 }
 
-// Last: the classes above must be initialised before the top-level await runs.
-if (process.argv[2] === 'sink') await runSink(process.argv[3]!, process.argv[4]!, process.argv[5] === 'true');
-else await main();
+await main();
