@@ -2,7 +2,7 @@
 // these functions (page.evaluate). Plain JS: it is served as is, next to the built module.
 import { SocketClient } from '/dropsocket.js';
 
-const state = { client: undefined, pushes: [], reconnected: 0, closeCodes: [] };
+const state = { client: undefined, pushes: [], reconnected: 0, closeCodes: [], news: [], outcomes: [] };
 
 /** The page's WebSocket, recording every close code it sees. */
 class RecordingWebSocket extends WebSocket {
@@ -25,6 +25,21 @@ globalThis.harness = {
     state.client.onReconnected = () => (state.reconnected += 1);
     await state.client.init();
     return state.client.authResponse;
+  },
+
+  /**
+   * Connects a client that keeps every `news` push and what each reconnect says about its
+   * session (recovery); resolves with the server's view of the session (the `session` handler).
+   */
+  async connectResumable({ address, key, encryption }) {
+    state.client = new SocketClient({
+      address, authKey: key, encryption, authData: { user: 'page' }, singleton: false,
+      reconnectBaseDelay: 50, reconnectMaxDelay: 200, logLevel: 'warn', WebSocket: RecordingWebSocket,
+      handlers: { news: (payload) => state.news.push(payload) },
+    });
+    state.client.onReconnected = (outcome) => state.outcomes.push(outcome);
+    await state.client.init();
+    return state.client.request('session', undefined, { timeout: 5000 });
   },
 
   /** Calls a handler; resolves with its answer or {code} of its error. */
