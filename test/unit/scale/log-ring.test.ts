@@ -18,6 +18,19 @@ QUnit.module('scale/log-ring and session-table', () => {
     assert.strictEqual(ring.readAfter({ epoch: 'other', offset: '0-3' }).gap, 'epoch-changed');
   });
 
+  QUnit.test('a full log keeps exactly its last entries through many trims and compactions', (assert) => {
+    const ring = new LogRing(5);
+    let wrong = 0;
+    for (let n = 1; n <= 1000; n++) {
+      ring.append({ node: 'a', seq: n, body: String(n) });
+      const bodies = ring.readAfter({ epoch: ring.epoch, offset: '0-0' }).entries.map((entry) => entry.body);
+      const expected = Array.from({ length: Math.min(n, 5) }, (_, index) => String(Math.max(1, n - 4) + index));
+      if (ring.length !== expected.length || JSON.stringify(bodies) !== JSON.stringify(expected)) wrong += 1;
+    }
+    assert.strictEqual(wrong, 0);
+    assert.deepEqual(ring.readAfter({ epoch: ring.epoch, offset: '0-997' }).entries.map((entry) => entry.body), ['998', '999', '1000']);
+  });
+
   QUnit.test('offsets keep counting after a clear, so old positions stay comparable', (assert) => {
     const ring = new LogRing(10);
     add(ring, 2);
