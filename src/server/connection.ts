@@ -15,6 +15,7 @@ import { CLOSE_CODES } from '../protocol/constants.js';
 import { encodeEnvelope, stampSequence, type Envelope } from '../protocol/envelope.js';
 import type { LiveSession, RecoveryOutcome } from '../recovery/live-session.js';
 import { PushStamper } from '../recovery/push-stamper.js';
+import type { PushTexts } from '../recovery/push-texts.js';
 import { PendingRequests } from '../rpc/pending-requests.js';
 import { ReadThrottle } from './read-throttle.js';
 import type { RoomIndex } from './rooms.js';
@@ -54,6 +55,8 @@ export interface ConnectionContext {
   sessionChanged?(connection: Connection): void;
   /** Called when the socket has closed, before its rooms are left (recovery saves them). */
   sessionEnded?(connection: Connection, code: number): void;
+  /** With recovery on: the texts of the pushes sessions keep, by position. */
+  pushTexts?: PushTexts | undefined;
 }
 
 /**
@@ -371,7 +374,7 @@ export class Connection {
   pushText(text: string, coalesce = true): boolean {
     const session = this.session;
     if (session === undefined || session.ended) return this.transmitText(text, coalesce);
-    return this.transmitText(text, coalesce, session.add(text, this.#context.config.recoveryMaxBuffered));
+    return this.transmitText(text, coalesce, session.add(this.#context.pushTexts!.positionOf(text)));
   }
 
   /** Destroys the socket at once (a resume took the session over from a dead link). @internal */

@@ -9,6 +9,7 @@
  *   resume: take the session -> hold its pushes here -> read the log after its position
  *           -> (synchronously) plan, adopt id/rooms/meta, answer, replay, go live
  */
+import type { PushTexts } from '../recovery/push-texts.js';
 import type { Config } from '../config/resolve-config.js';
 import { randomResumeSecret } from '../crypto/random.js';
 import { secretsEqual } from '../crypto/secrets-equal.js';
@@ -38,6 +39,8 @@ export interface RecoveryHost {
   readonly localStore: LocalSessionStore | undefined;
   readonly pushes: PushRouter;
   readonly clients: ReadonlyMap<string, Connection>;
+  /** The texts of the pushes open sessions keep. */
+  readonly pushTexts: PushTexts;
 }
 
 /** The end of an auth: what the answer carries, and the pushes to replay right after it. */
@@ -177,7 +180,7 @@ export class SessionRecovery {
   #commit(connection: Connection, pending: Pending | ResumeRefusal | undefined, clientSeq: number): { info: RecoveryInfo; replay: readonly string[] } {
     const { outcome, replay } = this.#decide(connection, pending);
     const seq = outcome?.recovered === true ? clientSeq : 0;
-    connection.session = new LiveSession(randomResumeSecret(), seq);
+    connection.session = new LiveSession(randomResumeSecret(), this.host.config.recoveryMaxBuffered, seq);
     if (outcome !== undefined) this.host.logger.info(outcome.recovered ? 'session resumed' : 'session not resumed', { connection: connection.id, replayed: replay.length, reason: outcome.reason });
     const info: RecoveryInfo = { token: formatResumeToken(connection.id, connection.session.secret), epoch: this.host.pushes.cursor().position.epoch, seq: seq + replay.length, ...outcome };
     if (this.#shared) queueMicrotask(() => this.#saver.saveOpen(connection));

@@ -8,6 +8,7 @@ import type { Config } from '../config/resolve-config.js';
 import type { Logger } from '../logger.js';
 import { encodeSessionRecord, type SessionRecord } from '../recovery/session-record.js';
 import type { LiveSession } from '../recovery/live-session.js';
+import type { PushTexts } from '../recovery/push-texts.js';
 import type { Connection } from './connection.js';
 
 /** Records are kept past the window (as long again, from 1 s to 60 s), so a late client hears `expired`. */
@@ -19,6 +20,8 @@ export interface SaverHost {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: SessionStore;
+  /** The texts of the pushes open sessions keep (an away record takes its tail from it). */
+  readonly pushTexts: PushTexts;
   /** Where this node is in the push log, and its last sequence number there. */
   cursor(): { node: string; position: LogPosition; nodeSeq: number };
 }
@@ -65,7 +68,7 @@ export class SessionSaver {
       meta: connection.existingMeta ?? {},
       seq: session.seq,
       // An open session's tail changes with every push; only the away record needs it.
-      tail: attached ? [] : session.texts(),
+      tail: attached ? [] : session.texts(this.host.pushTexts),
       position: cursor.position,
       node: cursor.node,
       nodeSeq: cursor.nodeSeq,

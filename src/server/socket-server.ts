@@ -18,6 +18,7 @@ import type { Handler } from '../handlers/handler.js';
 import { HandlerRegistry } from '../handlers/registry.js';
 import { createLogger, type Logger } from '../logger.js';
 import { CLOSE_CODES, TAG_BYTES } from '../protocol/constants.js';
+import { PushTexts } from '../recovery/push-texts.js';
 import { Connection, type ConnectionContext, type ConnectionSocket } from './connection.js';
 import { Dispatcher, InFlightCounter } from './dispatch.js';
 import { LivenessSweep } from './liveness.js';
@@ -214,7 +215,10 @@ export class SocketServer {
   #startRecovery(broker: Broker | undefined): void {
     const localStore = broker === undefined ? new LocalSessionStore(this.#idPrefix, this.config.recoveryMaxBufferedTotal) : undefined;
     this.#pushes.enableRecovery(localStore);
-    this.#recovery = new SessionRecovery({ config: this.config, logger: this.#logger, store: (broker ?? localStore)!, localStore, pushes: this.#pushes, clients: this.clientMap });
+    // Open sessions' unacknowledged pushes count against the same total, in this process.
+    const pushTexts = new PushTexts(this.config.recoveryMaxBufferedTotal);
+    this.#connectionContext.pushTexts = pushTexts;
+    this.#recovery = new SessionRecovery({ config: this.config, logger: this.#logger, store: (broker ?? localStore)!, localStore, pushes: this.#pushes, clients: this.clientMap, pushTexts });
   }
 
   #accept(ws: ConnectionSocket, request: IncomingMessage): void {
