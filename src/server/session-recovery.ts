@@ -62,9 +62,18 @@ interface Pending {
 /** Recovery for one server. */
 export class SessionRecovery {
   readonly #saver: SessionSaver;
+  /** Ages the texts of open sessions' pushes (PushTexts.mark), once per heartbeat interval. */
+  readonly #marking: ReturnType<typeof setInterval>;
 
   constructor(private readonly host: RecoveryHost) {
     this.#saver = new SessionSaver({ ...host, cursor: () => host.pushes.cursor() });
+    this.#marking = setInterval(() => host.pushTexts.mark(), host.config.heartBeatInterval);
+    this.#marking.unref();
+  }
+
+  /** Stops ageing the texts (the server closed). */
+  stop(): void {
+    clearInterval(this.#marking);
   }
 
   /** Whether sessions are saved while open (the store is shared with other nodes). */

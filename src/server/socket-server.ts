@@ -147,6 +147,7 @@ export class SocketServer {
       this.#endpoint = undefined;
       this.#liveness?.stop();
       this.#liveness = undefined;
+      this.#recovery?.stop();
       void this.#pushes.stop();
       throw error;
     }
@@ -331,6 +332,7 @@ export class SocketServer {
     this.#endpoint!.closeIdleConnections();
     await httpClosed;
     await this.#recovery?.flush();
+    this.#recovery?.stop();
     await this.#pushes.stop();
     this.#state = 'closed';
     this.#logger.info('closed');
